@@ -1,0 +1,135 @@
+"""Settings classes, read from the environment; `create_app(name)` picks one by name."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url(variable: str, default: str) -> str:
+    url = os.environ.get(variable) or default
+    # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY = None  # filled in by load_config so that importing this module writes nothing
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    ENV_NAME = "development"
+    SITE_NAME = os.environ.get("SITE_NAME", "Roundtable")
+    # Where links printed by commands (outside a request) point.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
+    SERVER_NAME = os.environ.get("SERVER_NAME") or None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session: a long form must not expire under a diplomat
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Roundtable <no-reply@roundtable.local>")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "10"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    # Try to deliver a request's mail right after its commit; whatever fails stays for the worker.
+    OUTBOX_SEND_AFTER_REQUEST = _bool("OUTBOX_SEND_AFTER_REQUEST", True)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
+    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
+
+    INVITATION_TOKEN_MAX_AGE = int(os.environ.get("INVITATION_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
+    RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+
+    LANGUAGES = {"en": "English", "fr": "Français", "ar": "العربية"}
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Cairo"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "coordination" / "translations")
+
+    PER_PAGE = 25
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+
+
+class DevelopmentConfig(Config):
+    DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'roundtable.db'}"
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'roundtable.db'}"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    DEFAULT_DATABASE_URL = "sqlite:///" + str(INSTANCE_DIR / "test.db")
+    SECRET_KEY_OVERRIDE = "test-secret-key"  # noqa: S105 - tests only
+    WTF_CSRF_ENABLED = False
+    MAIL_SERVER = None
+    RATELIMIT_STORAGE_URI = "memory://"
+    OUTBOX_SEND_AFTER_REQUEST = True
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashes keep the suite quick; production uses scrypt
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "production": ProductionConfig,
+    "testing": TestingConfig,
+}
+
+
+def load_config(name: str | None) -> type[Config]:
+    """The settings class for `name` (default: FLASK_CONFIG, else development), completed."""
+    cls = CONFIGS[name or os.environ.get("FLASK_CONFIG", "development")]
+    variable = "TEST_DATABASE_URL" if cls is TestingConfig else "DATABASE_URL"
+    cls.SQLALCHEMY_DATABASE_URI = _database_url(variable, cls.DEFAULT_DATABASE_URL)
+    cls.SECRET_KEY = getattr(cls, "SECRET_KEY_OVERRIDE", None) or _secret_key()
+    return cls

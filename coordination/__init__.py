@@ -1,0 +1,98 @@
+"""Roundtable: the coordination platform of a country office with the embassies and partners."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from config import load_config
+from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
+from coordination.extensions import mail as mail_extension  # `mail` is also a sub-package
+
+REPO_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    """Build the application: settings, extensions, blueprints, error pages and commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(REPO_DIR / "templates"),
+        instance_path=str(REPO_DIR / "instance"),
+    )
+    app.config.from_object(load_config(config_name))
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from coordination import i18n
+    from coordination.auth.session import load_user
+    from coordination.mail.outbox import send_queued_after_request
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(REPO_DIR / "migrations"))
+    csrf.init_app(app)
+    mail_extension.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
+    app.after_request(send_queued_after_request)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        _sqlite_pragmas(app)
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    from sqlalchemy import event
+
+    with app.app_context():
+
+        @event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from coordination import audit, auth, directory, mail, main
+    from coordination.audit import views as _audit_views  # noqa: F401 - routes attach to the blueprints
+    from coordination.auth import views as _auth_views  # noqa: F401
+    from coordination.directory import transfer_views as _transfer_views  # noqa: F401
+    from coordination.directory import views as _directory_views  # noqa: F401
+    from coordination.mail import views as _mail_views  # noqa: F401
+    from coordination.main import views as _main_views  # noqa: F401
+
+    for area in (main, auth, directory, audit, mail):
+        app.register_blueprint(area.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from coordination.main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from coordination.main.context import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from coordination.commands import register
+
+    register(app)

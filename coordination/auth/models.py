@@ -1,0 +1,79 @@
+"""People who use the platform: their account, role and organization."""
+
+import secrets
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coordination.dbtypes import UTCDateTime
+from coordination.directory.models import Organization
+from coordination.extensions import db
+from coordination.timeutil import utcnow
+
+
+class Role(StrEnum):
+    ORGANIZER = "organizer"
+    FOCAL_POINT = "focal_point"
+    MEMBER = "member"
+
+
+def new_login_stamp() -> str:
+    return secrets.token_hex(8)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('organizer', 'focal_point', 'member')", name="role"),
+        CheckConstraint("preferred_language IN ('en', 'fr', 'ar')", name="preferred_language"),
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so that the unique constraint is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str | None] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
+    preferred_language: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Part of the session id: changing it (new password) signs every other session out.
+    login_stamp: Mapped[str] = mapped_column(String(32), default=new_login_stamp)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    organization: Mapped[Organization | None] = relationship(back_populates="people")
+    invited_by: Mapped["User | None"] = relationship(remote_side=[id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
+
+    @property
+    def is_organizer(self) -> bool:
+        return self.role == Role.ORGANIZER
+
+    @property
+    def is_focal_point(self) -> bool:
+        return self.role == Role.FOCAL_POINT
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.login_stamp}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email!r}>"

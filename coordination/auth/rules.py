@@ -1,0 +1,192 @@
+"""Accounts: passwords, signed single-use links, invitations, resets and sign-in."""
+
+import hashlib
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from coordination.audit.rules import record_event
+from coordination.auth.models import Role, User, new_login_stamp
+from coordination.directory.models import Organization
+from coordination.errors import InvalidToken, ValidationFailed
+from coordination.extensions import db
+from coordination.mail.outbox import queue_mail
+from coordination.records import apply_changes
+from coordination.timeutil import utcnow
+
+INVITATION = "invitation"
+RESET = "reset"
+
+# Checked against when the address is unknown, so that both cases take the same time.
+_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+
+
+def normalize_email(email: str) -> str:
+    """The form in which addresses are stored and compared: trimmed and lower-cased."""
+    return email.strip().lower()
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The account with this address, whatever its case, or None."""
+    return db.session.scalar(db.select(User).where(User.email == normalize_email(email)))
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store `password`; signs out the user's other sessions and spends their links."""
+    if len(password) < current_app.config["PASSWORD_MIN_LENGTH"]:
+        raise ValidationFailed(_l("Use at least 12 characters."), field="password")
+    user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+    user.login_stamp = new_login_stamp()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account matching these credentials, or None."""
+    user = find_user_by_email(email)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def record_login(user: User) -> None:
+    """Stamp the last login and audit it."""
+    user.last_login_at = utcnow()
+    record_event(user, "auth.login", user)
+
+
+def record_failed_login(email: str) -> None:
+    """Audit a failed sign-in against the address typed (which may match no account)."""
+    record_event(None, "auth.login_failed", None, email=normalize_email(email)[:254])
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="roundtable.accounts")
+
+
+def _state(user: User) -> str:
+    """Changes when the password is set, which makes every earlier link unusable."""
+    return hashlib.sha256(f"{user.login_stamp}:{user.password_hash}".encode()).hexdigest()[:16]
+
+
+def make_token(user: User, purpose: str) -> str:
+    """A signed link token for `purpose` that stops working once the password is (re)set."""
+    return _serializer().dumps({"u": user.id, "p": purpose, "s": _state(user)})
+
+
+def load_token(token: str, purpose: str) -> User:
+    """The user a valid token names; raises InvalidToken if forged, expired or already used."""
+    max_age = current_app.config[
+        "INVITATION_TOKEN_MAX_AGE" if purpose == INVITATION else "RESET_TOKEN_MAX_AGE"
+    ]
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise InvalidToken(_l("This link has expired.")) from exc
+    except BadSignature as exc:
+        raise InvalidToken(_l("This link is not valid.")) from exc
+    if not isinstance(data, dict) or data.get("p") != purpose:
+        raise InvalidToken(_l("This link is not valid."))
+    user = db.session.get(User, data.get("u"))
+    if user is None or not user.active:
+        raise InvalidToken(_l("This link is not valid."))
+    if data.get("s") != _state(user):
+        raise InvalidToken(_l("This link has already been used."))
+    return user
+
+
+def create_person(
+    actor,
+    organization: Organization | None,
+    *,
+    name: str,
+    email: str,
+    role: str = Role.MEMBER,
+    position: str | None = None,
+    phone: str | None = None,
+    preferred_language: str = "en",
+) -> User:
+    """Add a person to the directory (no password yet); raises ValidationFailed on a taken address."""
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise ValidationFailed(_l("Someone already uses this email address."), field="email")
+    user = User(
+        name=name.strip(),
+        email=email,
+        role=role,
+        position=position or None,
+        phone=phone or None,
+        preferred_language=preferred_language,
+        organization=organization,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record_event(actor, "directory.person.create", user, role=role, organization=_org_name(user))
+    return user
+
+
+def send_invitation(actor, user: User) -> None:
+    """Mail `user` a link, valid 7 days and usable once, to set their password."""
+    user.invited_at = utcnow()
+    user.invited_by = actor if getattr(actor, "is_authenticated", False) else None
+    queue_mail(
+        user.email,
+        "invitation",
+        user.preferred_language,
+        user=user,
+        inviter=user.invited_by,
+        token=make_token(user, INVITATION),
+        days=current_app.config["INVITATION_TOKEN_MAX_AGE"] // 86400,
+    )
+    record_event(actor, "auth.invitation.send", user)
+
+
+def accept_invitation(user: User, password: str) -> None:
+    """Set the invitee's first password; the link is spent by it."""
+    set_password(user, password)
+    record_event(user, "auth.invitation.accept", user)
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if an active account has this address; says nothing either way."""
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        record_event(None, "auth.reset.unknown_address", None, email=normalize_email(email)[:254])
+        return
+    queue_mail(
+        user.email,
+        "reset_password",
+        user.preferred_language,
+        user=user,
+        token=make_token(user, RESET),
+        hours=current_app.config["RESET_TOKEN_MAX_AGE"] // 3600,
+    )
+    record_event(None, "auth.reset.request", user)
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set a new password from a reset link; the link is spent by it."""
+    set_password(user, password)
+    record_event(user, "auth.reset.complete", user)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Change a signed-in user's password; raises ValidationFailed if `current_password` is wrong."""
+    if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
+        raise ValidationFailed(_l("Your current password is not correct."), field="current_password")
+    set_password(user, new_password)
+    record_event(user, "auth.password.change", user)
+
+
+def update_profile(user: User, **fields) -> None:
+    """Save the user's own profile fields (name, position, phone, preferred language)."""
+    changed = apply_changes(user, fields)
+    if changed:
+        record_event(user, "auth.profile.update", user, fields=changed)
+
+
+def _org_name(user: User) -> str | None:
+    return user.organization.name if user.organization else None

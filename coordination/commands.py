@@ -1,0 +1,79 @@
+"""Command-line tools: `flask seed-demo`, `flask create-organizer`, `flask outbox send`."""
+
+import time
+
+import click
+from flask import Flask, current_app, url_for
+
+from coordination import demo
+from coordination.audit.rules import record_event
+from coordination.auth.models import Role, User
+from coordination.auth.rules import INVITATION, find_user_by_email, make_token, normalize_email
+from coordination.extensions import db
+from coordination.mail.outbox import send_due
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(create_organizer)
+    app.cli.add_command(outbox)
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Only when the database has no organization and no user.")
+def seed_demo(if_empty: bool) -> None:
+    """Load the demo dataset (38 embassies, partners, fictional people); safe to run again."""
+    if current_app.config["ENV_NAME"] == "production":
+        raise click.ClickException("seed-demo is for demonstration databases, not production.")
+    if if_empty and not demo.is_empty():
+        click.echo("The database already holds data: demo dataset not loaded.")
+        return
+    report = demo.seed_demo()
+    db.session.commit()
+    click.echo(
+        f"Demo dataset: {report.organizations_added} organizations and {report.people_added} people added."
+    )
+    click.echo(f"  organizer:   {demo.ORGANIZER_EMAIL} / {demo.DEMO_PASSWORD}")
+    click.echo(f"  focal point: {demo.FOCAL_POINT_EMAIL} / {demo.DEMO_PASSWORD}")
+
+
+@click.command("create-organizer")
+@click.argument("email")
+@click.option("--name", default=None, help="Full name (default: the part of the address before @).")
+def create_organizer(email: str, name: str | None) -> None:
+    """Make EMAIL an organizer and print a one-time link to set the password."""
+    email = normalize_email(email)
+    if "@" not in email:
+        raise click.BadParameter("not an email address", param_hint="EMAIL")
+    user = find_user_by_email(email)
+    if user is None:
+        user = User(email=email, name=name or email.split("@")[0], role=Role.ORGANIZER)
+        db.session.add(user)
+    else:
+        user.role = Role.ORGANIZER
+        user.active = True
+    db.session.flush()
+    record_event(None, "auth.role.change", user, new=Role.ORGANIZER, via="create-organizer")
+    db.session.commit()
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        link = url_for("auth.accept_invitation", token=make_token(user, INVITATION), _external=True)
+    click.echo(f"{email} is an organizer. Set the password within 7 days, once, at:\n{link}")
+
+
+@click.group("outbox")
+def outbox() -> None:
+    """The mail outbox."""
+
+
+@outbox.command("send")
+@click.option("--loop", is_flag=True, help="Keep running, looking for due mail every --every seconds.")
+@click.option("--every", default=30, show_default=True, help="Seconds between two looks, with --loop.")
+def outbox_send(loop: bool, every: int) -> None:
+    """Send the mail that is due and retry failures; several senders may run at once."""
+    while True:
+        report = send_due()
+        if report.sent or report.failed or not loop:
+            click.echo(f"outbox: {len(report.sent)} sent, {len(report.failed)} failed")
+        if not loop:
+            return
+        time.sleep(every)

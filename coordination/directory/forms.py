@@ -1,0 +1,99 @@
+"""Forms of the directory: organizations, people and the list filters."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, URLField
+from wtforms.validators import URL, DataRequired, Email, Length, Optional
+
+from coordination.auth.forms import LANGUAGE_CHOICES
+from coordination.directory.countries import country_choices
+from coordination.forms import blank_to_none
+
+KIND_LABELS = {
+    "embassy": _l("Embassy"),
+    "un_agency": _l("UN agency"),
+    "ngo": _l("NGO"),
+    "community": _l("Community organization"),
+    "government": _l("Government"),
+    "iom": _l("IOM"),
+}
+
+ROLE_LABELS = {
+    "organizer": _l("Organizer"),
+    "focal_point": _l("Focal point"),
+    "member": _l("Member"),
+}
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[blank_to_none])
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    country = SelectField(
+        _l("Country"),
+        validators=[Optional()],
+        description=_l("For an embassy, the country it represents."),
+    )
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)], filters=[blank_to_none])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=300)], filters=[blank_to_none])
+    email = EmailField(
+        _l("Email"), validators=[Optional(), Email(), Length(max=254)], filters=[blank_to_none]
+    )
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[blank_to_none])
+    website = URLField(
+        _l("Website"), validators=[Optional(), URL(), Length(max=300)], filters=[blank_to_none]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", "—"), *country_choices()]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data == "embassy" and not self.country.data:
+            self.country.errors.append(_l("An embassy represents a country: choose it."))
+            valid = False
+        return valid
+
+
+class PersonForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    position = StringField(_l("Position"), validators=[Optional(), Length(max=200)], filters=[blank_to_none])
+    phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[blank_to_none])
+    role = SelectField(_l("Role"))
+    preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    send_invitation = BooleanField(_l("Send an invitation to set a password"), default=True)
+
+    def __init__(self, *args, roles: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+
+
+class OrganizationFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    kind = SelectField(
+        _l("Kind"), choices=[("", _l("All kinds")), *KIND_LABELS.items()], validators=[Optional()]
+    )
+    country = SelectField(_l("Country"), validators=[Optional()])
+    status = SelectField(
+        _l("Status"),
+        choices=[("active", _l("Active")), ("inactive", _l("Inactive")), ("all", _l("All"))],
+        default="active",
+        validators=[Optional()],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("All countries")), *country_choices()]
+
+
+class ImportForm(FlaskForm):
+    what = SelectField(
+        _l("What the file holds"),
+        choices=[("organizations", _l("Organizations")), ("people", _l("People"))],
+    )
+    file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])

@@ -1,0 +1,79 @@
+"""The one place that answers "may this user do this to that record", for views, templates and API."""
+
+from collections.abc import Callable
+
+from coordination.auth.models import Role, User
+from coordination.directory.models import Organization
+from coordination.errors import PermissionDenied
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.active)
+
+
+def _organizer(user) -> bool:
+    return _signed_in(user) and user.role == Role.ORGANIZER
+
+
+def _focal_point_of(user, organization: Organization | None) -> bool:
+    return (
+        _signed_in(user)
+        and user.role == Role.FOCAL_POINT
+        and organization is not None
+        and user.organization_id == organization.id
+    )
+
+
+def _manages_people_of(user, organization: Organization | None) -> bool:
+    return _organizer(user) or _focal_point_of(user, organization)
+
+
+def _manages_person(user, person: User) -> bool:
+    """Organizers manage everyone; a focal point manages the non-organizers of their organization."""
+    if _organizer(user):
+        return True
+    return _focal_point_of(user, person.organization) and person.role != Role.ORGANIZER
+
+
+def _manages_other_person(user, person: User) -> bool:
+    return _manages_person(user, person) and person.id != user.id
+
+
+RULES: dict[str, Callable[..., bool]] = {
+    "directory.view": lambda user, obj: _signed_in(user),
+    "directory.import": lambda user, obj: _organizer(user),
+    "directory.export": lambda user, obj: _organizer(user),
+    "organization.create": lambda user, obj: _organizer(user),
+    "organization.edit": lambda user, obj: _organizer(user),
+    "organization.deactivate": lambda user, obj: _organizer(user),
+    "organization.view_inactive": lambda user, obj: _organizer(user),
+    "organization.add_person": lambda user, obj: _manages_people_of(user, obj),
+    "organization.view_inactive_people": lambda user, obj: _manages_people_of(user, obj),
+    "person.edit": lambda user, obj: _manages_person(user, obj),
+    "person.invite": lambda user, obj: _manages_person(user, obj) and obj.active and not obj.has_password,
+    "person.deactivate": lambda user, obj: _manages_other_person(user, obj),
+    "person.move": lambda user, obj: _organizer(user),
+    "audit.view": lambda user, obj: _organizer(user),
+    "outbox.view": lambda user, obj: _organizer(user),
+    "outbox.retry": lambda user, obj: _organizer(user),
+}
+
+
+def can(user, action: str, obj=None) -> bool:
+    """True when `user` may do `action` to `obj`; an unknown action is a programming error."""
+    return RULES[action](user, obj)
+
+
+def require(user, action: str, obj=None) -> None:
+    """Raise PermissionDenied unless `user` may do `action` to `obj`."""
+    if not can(user, action, obj):
+        raise PermissionDenied(action)
+
+
+def assignable_roles(user, organization: Organization | None) -> list[str]:
+    """Roles `user` may give to a person of `organization`; organizers alone make organizers."""
+    if _organizer(user):
+        return [Role.MEMBER, Role.FOCAL_POINT, Role.ORGANIZER]
+    if _focal_point_of(user, organization):
+        return [Role.MEMBER, Role.FOCAL_POINT]
+    return []

@@ -1,0 +1,178 @@
+"""Fixtures: the application built once per session on SQLite or TEST_DATABASE_URL, tables emptied
+after each test, a client per test, role fixtures, and a real SMTP server."""
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
+
+from coordination import create_app
+from coordination.auth.models import Role
+from coordination.extensions import db, limiter
+from tests.factories import PASSWORD, make_organization, make_user
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url.replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _empty_database(engine) -> None:
+    """Drop everything, so that the migrations build the schema from nothing."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    else:
+        metadata = sa.MetaData()
+        metadata.reflect(engine)
+        metadata.drop_all(engine)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    application = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory),
+        UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
+        SERVER_NAME="roundtable.test",
+    )
+    with application.app_context():
+        _empty_database(db.engine)
+        upgrade()
+    return application
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(app):
+    """Each test gets an app context, and leaves empty tables and rate limits behind it."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in reversed(db.metadata.sorted_tables):
+                connection.execute(table.delete())
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same application with CSRF protection switched on, for the tests that need it."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+def login(client, user, password: str = PASSWORD):
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, f"could not sign in as {user.email}"
+    return response
+
+
+# Role fixtures: an embassy with a focal point and a member, another embassy with its focal point,
+# and an organizer from IOM.
+@pytest.fixture
+def organization():
+    return make_organization(name="Embassy of Sudan", country="SD")
+
+
+@pytest.fixture
+def other_organization():
+    return make_organization(name="Embassy of Eritrea", country="ER")
+
+
+@pytest.fixture
+def organizer():
+    iom = make_organization(name="IOM Egypt", kind="iom", country="EG")
+    return make_user(name="Olga Organizer", email="organizer@iom.example", role=Role.ORGANIZER, organization=iom)
+
+
+@pytest.fixture
+def focal_point(organization):
+    return make_user(name="Fatima Focal", email="focal@sd.example", role=Role.FOCAL_POINT, organization=organization)
+
+
+@pytest.fixture
+def member(organization):
+    return make_user(name="Moses Member", email="member@sd.example", role=Role.MEMBER, organization=organization)
+
+
+@pytest.fixture
+def other_focal_point(other_organization):
+    return make_user(
+        name="Omar Other", email="focal@er.example", role=Role.FOCAL_POINT, organization=other_organization
+    )
+
+
+@dataclass
+class MailCatcher:
+    """What a real SMTP server received, parsed."""
+
+    messages: list[Message] = field(default_factory=list)
+    refuse: bool = False
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's name
+        if self.refuse:
+            return "451 4.3.0 Mailbox temporarily unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return self.messages
+
+
+def body_text(message: Message) -> str:
+    """The text/plain part of a received message, decoded."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain":
+            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+    raise AssertionError("no text/plain part")
+
+
+def first_link(message: Message, path_prefix: str) -> str:
+    """The path of the first link in the message that starts with `path_prefix`."""
+    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s\"<]*)", body_text(message))
+    assert match, f"no link to {path_prefix} in the message"
+    return match.group(1)
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server (aiosmtpd) on a free port, with the application pointed at it."""
+    catcher = MailCatcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=0)
+    controller.start()
+    saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", controller.port
+    yield catcher
+    app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
+    controller.stop()
