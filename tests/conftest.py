@@ -3,6 +3,7 @@ after each test, a client per test, role fixtures, and a real SMTP server."""
 
 import os
 import re
+import socket
 import time
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -106,17 +107,23 @@ def other_organization():
 @pytest.fixture
 def organizer():
     iom = make_organization(name="IOM Egypt", kind="iom", country="EG")
-    return make_user(name="Olga Organizer", email="organizer@iom.example", role=Role.ORGANIZER, organization=iom)
+    return make_user(
+        name="Olga Organizer", email="organizer@iom.example", role=Role.ORGANIZER, organization=iom
+    )
 
 
 @pytest.fixture
 def focal_point(organization):
-    return make_user(name="Fatima Focal", email="focal@sd.example", role=Role.FOCAL_POINT, organization=organization)
+    return make_user(
+        name="Fatima Focal", email="focal@sd.example", role=Role.FOCAL_POINT, organization=organization
+    )
 
 
 @pytest.fixture
 def member(organization):
-    return make_user(name="Moses Member", email="member@sd.example", role=Role.MEMBER, organization=organization)
+    return make_user(
+        name="Moses Member", email="member@sd.example", role=Role.MEMBER, organization=organization
+    )
 
 
 @pytest.fixture
@@ -133,13 +140,13 @@ class MailCatcher:
     messages: list[Message] = field(default_factory=list)
     refuse: bool = False
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's name
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
             return "451 4.3.0 Mailbox temporarily unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(message_from_bytes(envelope.content))
         return "250 Message accepted for delivery"
 
@@ -165,11 +172,17 @@ def first_link(message: Message, path_prefix: str) -> str:
     return match.group(1)
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture
 def smtp_server(app):
     """A real SMTP server (aiosmtpd) on a free port, with the application pointed at it."""
     catcher = MailCatcher()
-    controller = Controller(catcher, hostname="127.0.0.1", port=0)
+    controller = Controller(catcher, hostname="127.0.0.1", port=free_port())
     controller.start()
     saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
     app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = "127.0.0.1", controller.port

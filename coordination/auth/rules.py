@@ -131,13 +131,13 @@ def create_person(
 def send_invitation(actor, user: User) -> None:
     """Mail `user` a link, valid 7 days and usable once, to set their password."""
     user.invited_at = utcnow()
-    user.invited_by = actor if getattr(actor, "is_authenticated", False) else None
+    user.invited_by_id = actor.id if getattr(actor, "is_authenticated", False) else None
     queue_mail(
         user.email,
         "invitation",
         user.preferred_language,
         user=user,
-        inviter=user.invited_by,
+        inviter=actor if user.invited_by_id else None,
         token=make_token(user, INVITATION),
         days=current_app.config["INVITATION_TOKEN_MAX_AGE"] // 86400,
     )
