@@ -1,6 +1,7 @@
 """Fixtures: the application built once per session on SQLite or TEST_DATABASE_URL, tables emptied
 after each test, a client per test, role fixtures, and a real SMTP server."""
 
+import contextvars
 import os
 import re
 import socket
@@ -12,6 +13,8 @@ from email.message import Message
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from coordination import create_app
@@ -41,6 +44,22 @@ def _empty_database(engine) -> None:
             connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run outside the test's app context, as a browser's would.
+
+    Flask reuses an app context that is already pushed, so without this every request of a test
+    would share the test's `g` (and Flask-Login's cached user) and its database session. After
+    each request the test's session forgets what it loaded, so that it reads what was saved.
+    """
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # already isolated: a redirect being followed
+            return super().open(*args, **kwargs)
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     application = create_app(
@@ -49,6 +68,7 @@ def app(tmp_path_factory):
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
         SERVER_NAME="roundtable.test",
     )
+    application.test_client_class = IsolatedClient
     with application.app_context():
         _empty_database(db.engine)
         upgrade()
