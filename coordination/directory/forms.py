@@ -3,8 +3,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectField, StringField, TelField, URLField
-from wtforms.validators import URL, DataRequired, Email, Length, Optional
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField, URLField
+from wtforms.validators import URL, AnyOf, DataRequired, Email, Length, Optional
 
 from coordination.auth.forms import LANGUAGE_CHOICES
 from coordination.directory.countries import country_choices
@@ -97,3 +97,10 @@ class ImportForm(FlaskForm):
         choices=[("organizations", _l("Organizations")), ("people", _l("People"))],
     )
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
+
+
+class ConfirmImportForm(FlaskForm):
+    """The "Confirm import" button of a preview: names the kept upload by its signed token."""
+
+    token = HiddenField(validators=[DataRequired(), Length(max=500)])
+    what = HiddenField(validators=[AnyOf(["organizations", "people"])])
