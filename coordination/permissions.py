@@ -45,7 +45,8 @@ RULES: dict[str, Callable[..., bool]] = {
     "directory.export": lambda user, obj: _organizer(user),
     "organization.create": lambda user, obj: _organizer(user),
     "organization.edit": lambda user, obj: _organizer(user),
-    "organization.deactivate": lambda user, obj: _organizer(user),
+    # Not one's own organization: that would lock the acting organizer out with it.
+    "organization.deactivate": lambda user, obj: _organizer(user) and obj.id != user.organization_id,
     "organization.view_inactive": lambda user, obj: _organizer(user),
     "organization.add_person": lambda user, obj: _manages_people_of(user, obj),
     "organization.view_inactive_people": lambda user, obj: _manages_people_of(user, obj),
@@ -55,7 +56,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "person.move": lambda user, obj: _organizer(user),
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
-    "outbox.retry": lambda user, obj: _organizer(user),
+    "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",
 }
 
 

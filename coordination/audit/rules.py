@@ -7,7 +7,7 @@ from coordination.extensions import db
 
 
 def record_event(actor, action: str, target=None, **details) -> AuditEvent:
-    """Add an audit event for `actor` doing `action` to `target`; flushes, never commits."""
+    """Add an audit event for `actor` doing `action` to `target` (flushed with the rest, never committed)."""
     event = AuditEvent(
         actor_id=getattr(actor, "id", None) if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -18,8 +18,8 @@ def record_event(actor, action: str, target=None, **details) -> AuditEvent:
         # The address is infrastructure, not a rule's input: read it here rather than in every caller.
         ip_address=request.remote_addr if has_request_context() else None,
     )
+    # No flush here: an import records thousands, and they go out in one batch with the rest.
     db.session.add(event)
-    db.session.flush()
     return event
 
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from coordination.audit.rules import record_event
-from coordination.auth.models import Role, User
+from coordination.auth.models import Role, User, new_login_stamp
 from coordination.auth.rules import create_person, find_user_by_email, normalize_email, send_invitation
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
@@ -115,6 +115,7 @@ def set_organization_active(actor, organization: Organization, active: bool) -> 
             select(User).where(User.organization_id == organization.id, User.active.is_(True))
         ):
             person.active = False
+            person.login_stamp = new_login_stamp()
             deactivated.append(person.id)
     record_event(
         actor,
@@ -172,6 +173,8 @@ def set_person_active(actor, person: User, active: bool) -> None:
     require(actor, "person.deactivate", person)
     if person.active != active:
         person.active = active
+        if not active:  # sessions opened before must not come back with a reactivation
+            person.login_stamp = new_login_stamp()
         record_event(actor, "directory.person.activate" if active else "directory.person.deactivate", person)
 
 

@@ -5,6 +5,7 @@ Flask-Mail opens its SMTP connection without a timeout, and a hung server must n
 """
 
 import logging
+import re
 import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -176,3 +177,11 @@ def retry_message(message: OutboxMessage) -> None:
     message.next_attempt_at = utcnow()
     message.claimed_until = None
     _remember_for_request(message.id)
+
+
+_SECRET_LINK = re.compile(r"(/(?:invitation|password/reset)/)[A-Za-z0-9_.\-]+")
+
+
+def redacted_text(message: OutboxMessage) -> str:
+    """The text body with invitation and reset tokens hidden, for showing to organizers."""
+    return _SECRET_LINK.sub(r"\1…", message.body_text)

@@ -11,7 +11,7 @@ from coordination.extensions import db
 from coordination.forms import ConfirmForm
 from coordination.mail import bp
 from coordination.mail.models import OutboxMessage, OutboxStatus
-from coordination.mail.outbox import retry_message
+from coordination.mail.outbox import redacted_text, retry_message
 from coordination.permissions import require
 
 STATUS_LABELS = {
@@ -45,12 +45,14 @@ def outbox():
 @login_required
 def message(message_id: int):
     require(current_user, "outbox.view")
-    return render_template("mail/message.html", message=db.get_or_404(OutboxMessage, message_id))
+    message = db.get_or_404(OutboxMessage, message_id)
+    return render_template("mail/message.html", message=message, body=redacted_text(message))
 
 
 @bp.post("/outbox/<int:message_id>/retry")
 @login_required
 def retry(message_id: int):
+    require(current_user, "outbox.view")
     message = db.get_or_404(OutboxMessage, message_id)
     require(current_user, "outbox.retry", message)
     if ConfirmForm().validate_on_submit():

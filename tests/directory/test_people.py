@@ -98,3 +98,20 @@ def test_focal_point_sees_inactive_colleagues_members_do_not(client, focal_point
     client.post("/logout")
     login(client, member)
     assert "Former Colleague" not in client.get(f"/organizations/{organization.id}").get_data(as_text=True)
+
+
+def test_reactivation_does_not_revive_sessions_opened_before_deactivation(app, client, focal_point, member):
+    member_browser = app.test_client()
+    login(member_browser, member)
+    login(client, focal_point)
+    client.post(f"/people/{member.id}/deactivate")
+    client.post(f"/people/{member.id}/activate")
+    assert member_browser.get("/profile").status_code == 302
+    assert login(member_browser, member).status_code == 302  # a fresh sign-in works again
+
+
+def test_organizer_cannot_deactivate_their_own_organization(client, organizer):
+    login(client, organizer)
+    own = organizer.organization_id
+    assert client.post(f"/organizations/{own}/deactivate").status_code == 403
+    assert db.session.get(User, organizer.id).active is True

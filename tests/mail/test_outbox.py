@@ -153,3 +153,21 @@ def test_two_senders_at_once_send_each_message_exactly_once(app, member, smtp_se
     assert len(received) == len(ids)
     statuses = db.session.scalars(db.select(OutboxMessage.status).where(OutboxMessage.id.in_(ids))).all()
     assert set(statuses) == {OutboxStatus.SENT}
+
+
+def test_outbox_page_hides_the_secret_part_of_links(client, organizer, member):
+    [message_id] = _queue(member)
+    login(client, organizer)
+    page = client.get(f"/outbox/{message_id}").get_data(as_text=True)
+    token = db.session.get(OutboxMessage, message_id).body_text.split("/password/reset/")[1].split()[0]
+    assert "/password/reset/…" in page
+    assert token not in page
+
+
+def test_only_failed_messages_can_be_retried(client, organizer, member):
+    [message_id] = _queue(member)
+    db.session.execute(db.update(OutboxMessage).values(status=OutboxStatus.SENT))
+    db.session.commit()
+    login(client, organizer)
+    assert client.post(f"/outbox/{message_id}/retry").status_code == 403
+    assert db.session.get(OutboxMessage, message_id).status == OutboxStatus.SENT
