@@ -1,0 +1,538 @@
+"""Who may do what: the permission matrix over every route × role, and the policy functions alone."""
+
+from dataclasses import dataclass
+
+import pytest
+from flask_login import AnonymousUserMixin
+from sqlalchemy import func, select
+
+from coordination.audit.models import AuditEvent
+from coordination.auth.models import Role, User
+from coordination.auth.rules import INVITATION, RESET, make_token
+from coordination.directory.models import Organization
+from coordination.extensions import db
+from coordination.mail.models import OutboxMessage, OutboxStatus
+from coordination.permissions import assignable_roles, can
+from tests.conftest import login
+from tests.factories import make_organization, make_user
+
+ROLES = ("anonymous", "member", "focal_point", "other_focal_point", "organizer")
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 whose Location contains `to` (formatted with the records' ids)."""
+
+    to: str
+
+
+LOGIN = Redirect("/login")
+
+
+@dataclass(frozen=True)
+class Case:
+    endpoint: str
+    method: str
+    path: str  # formatted with the ids and tokens of the `records` fixture
+    expected: tuple  # one answer per role, in the order of ROLES
+    data: dict | None = None
+    note: str = ""
+
+    def __post_init__(self):
+        assert len(self.expected) == len(ROLES), self
+
+
+EVERYONE_200 = (200, 200, 200, 200, 200)
+SIGNED_IN_200 = (LOGIN, 200, 200, 200, 200)
+ORGANIZER_200 = (LOGIN, 403, 403, 403, 200)
+ORGANIZER_ONLY = (LOGIN, 403, 403, 403)
+EVERYONE_400 = (400, 400, 400, 400, 400)
+
+CASES = [
+    # Public pages.
+    Case("main.healthz", "GET", "/healthz", EVERYONE_200),
+    Case("auth.login", "GET", "/login", (200, *[Redirect("/")] * 4), note="signed in: sent home"),
+    Case("auth.login", "POST", "/login", (200, *[Redirect("/")] * 4), data={"email": "", "password": ""}),
+    Case(
+        "main.set_language",
+        "POST",
+        "/language",
+        (Redirect("/organizations"),) * 5,
+        data={"language": "fr", "next": "/organizations"},
+    ),
+    Case("auth.forgot_password", "GET", "/password/forgot", EVERYONE_200),
+    Case("auth.forgot_password", "POST", "/password/forgot", EVERYONE_200, data={"email": ""}),
+    Case("auth.reset_password", "GET", "/password/reset/not-a-token", EVERYONE_400),
+    Case("auth.reset_password", "POST", "/password/reset/not-a-token", EVERYONE_400, data={"password": "x"}),
+    Case("auth.reset_password", "GET", "/password/reset/{reset_token}", EVERYONE_200),
+    Case(
+        "auth.reset_password",
+        "POST",
+        "/password/reset/{reset_token}",
+        EVERYONE_200,
+        data={"password": "short", "confirm": "short"},
+    ),
+    Case("auth.accept_invitation", "GET", "/invitation/not-a-token", EVERYONE_400),
+    Case("auth.accept_invitation", "POST", "/invitation/not-a-token", EVERYONE_400, data={"password": "x"}),
+    Case("auth.accept_invitation", "GET", "/invitation/{invitation_token}", EVERYONE_200),
+    Case(
+        "auth.accept_invitation",
+        "POST",
+        "/invitation/{invitation_token}",
+        EVERYONE_200,
+        data={"password": "short", "confirm": "short"},
+    ),
+    Case(
+        "auth.accept_invitation",
+        "GET",
+        "/invitation/{reset_token}",
+        EVERYONE_400,
+        note="a reset link is not an invitation",
+    ),
+    # Signed-in pages.
+    Case("main.index", "GET", "/", SIGNED_IN_200),
+    Case("auth.logout", "POST", "/logout", (LOGIN, *[Redirect("/login")] * 4)),
+    Case("auth.profile", "GET", "/profile", SIGNED_IN_200),
+    Case("auth.profile", "POST", "/profile", SIGNED_IN_200, data={"name": ""}),
+    Case("auth.change_password", "POST", "/profile/password", SIGNED_IN_200, data={"current_password": ""}),
+    # Directory: organizations.
+    Case("directory.organizations", "GET", "/organizations", SIGNED_IN_200),
+    Case("directory.create_organization", "GET", "/organizations/new", ORGANIZER_200),
+    Case("directory.create_organization", "POST", "/organizations/new", ORGANIZER_200, data={"name": ""}),
+    Case("directory.organization", "GET", "/organizations/{organization}", SIGNED_IN_200),
+    Case("directory.organization", "GET", "/organizations/{other_organization}", SIGNED_IN_200),
+    Case(
+        "directory.organization",
+        "GET",
+        "/organizations/{inactive_organization}",
+        (LOGIN, 404, 404, 404, 200),
+        note="an inactive organization is hidden from all but organizers",
+    ),
+    Case("directory.edit_organization", "GET", "/organizations/{organization}/edit", ORGANIZER_200),
+    Case(
+        "directory.edit_organization",
+        "POST",
+        "/organizations/{organization}/edit",
+        ORGANIZER_200,
+        data={"name": ""},
+    ),
+    Case(
+        "directory.deactivate_organization", "GET", "/organizations/{organization}/deactivate", ORGANIZER_200
+    ),
+    Case(
+        "directory.deactivate_organization",
+        "POST",
+        "/organizations/{organization}/deactivate",
+        (*ORGANIZER_ONLY, Redirect("/organizations/{organization}")),
+        data={},
+    ),
+    Case(
+        "directory.activate_organization",
+        "POST",
+        "/organizations/{organization}/activate",
+        (*ORGANIZER_ONLY, Redirect("/organizations/{organization}")),
+        data={},
+    ),
+    Case(
+        "directory.activate_organization",
+        "POST",
+        "/organizations/{inactive_organization}/activate",
+        (LOGIN, 404, 404, 404, Redirect("/organizations/{inactive_organization}")),
+        data={},
+    ),
+    # Directory: people. A focal point manages the people of their own organization only.
+    Case(
+        "directory.add_person",
+        "GET",
+        "/organizations/{organization}/people/new",
+        (LOGIN, 403, 200, 403, 200),
+    ),
+    Case(
+        "directory.add_person",
+        "POST",
+        "/organizations/{organization}/people/new",
+        (LOGIN, 403, 200, 403, 200),
+        data={"name": ""},
+    ),
+    Case(
+        "directory.add_person",
+        "GET",
+        "/organizations/{other_organization}/people/new",
+        (LOGIN, 403, 403, 200, 200),
+    ),
+    Case(
+        "directory.add_person",
+        "POST",
+        "/organizations/{other_organization}/people/new",
+        (
+            LOGIN,
+            403,
+            403,
+            Redirect("/organizations/{other_organization}"),
+            Redirect("/organizations/{other_organization}"),
+        ),
+        data={"name": "Nadia New", "email": "nadia@er.example", "role": "member", "preferred_language": "ar"},
+    ),
+    Case("directory.edit_person", "GET", "/people/{member}/edit", (LOGIN, 403, 200, 403, 200)),
+    Case(
+        "directory.edit_person",
+        "POST",
+        "/people/{member}/edit",
+        (LOGIN, 403, 200, 403, 200),
+        data={"name": ""},
+    ),
+    Case(
+        "directory.edit_person",
+        "GET",
+        "/people/{organizer}/edit",
+        ORGANIZER_200,
+        note="nobody but an organizer edits an organizer",
+    ),
+    Case("directory.deactivate_person", "GET", "/people/{member}/deactivate", (LOGIN, 403, 200, 403, 200)),
+    Case(
+        "directory.deactivate_person",
+        "POST",
+        "/people/{member}/deactivate",
+        (
+            LOGIN,
+            403,
+            Redirect("/organizations/{organization}"),
+            403,
+            Redirect("/organizations/{organization}"),
+        ),
+        data={},
+    ),
+    Case(
+        "directory.deactivate_person",
+        "POST",
+        "/people/{focal_point}/deactivate",
+        (LOGIN, 403, 403, 403, Redirect("/organizations/{organization}")),
+        data={},
+        note="a focal point cannot deactivate themself",
+    ),
+    Case(
+        "directory.deactivate_person",
+        "GET",
+        "/people/{organizer}/deactivate",
+        (*ORGANIZER_ONLY, 403),
+        note="an organizer cannot deactivate themself either",
+    ),
+    Case(
+        "directory.activate_person",
+        "POST",
+        "/people/{member}/activate",
+        (
+            LOGIN,
+            403,
+            Redirect("/organizations/{organization}"),
+            403,
+            Redirect("/organizations/{organization}"),
+        ),
+        data={},
+    ),
+    Case(
+        "directory.invite_person",
+        "POST",
+        "/people/{invitee}/invite",
+        (
+            LOGIN,
+            403,
+            Redirect("/organizations/{organization}"),
+            403,
+            Redirect("/organizations/{organization}"),
+        ),
+        data={},
+    ),
+    Case(
+        "directory.invite_person",
+        "POST",
+        "/people/{member}/invite",
+        (LOGIN, 403, 403, 403, 403),
+        data={},
+        note="someone who has a password is not invited again",
+    ),
+    # Directory: import and export (organizers).
+    Case("directory.import_file", "GET", "/directory/import", ORGANIZER_200),
+    Case("directory.import_file", "POST", "/directory/import", ORGANIZER_200, data={}),
+    Case("directory.export", "GET", "/directory/export/organizations.csv", ORGANIZER_200),
+    Case("directory.export", "GET", "/directory/export/people.xlsx", ORGANIZER_200),
+    # Audit log and outbox (organizers).
+    Case("audit.events", "GET", "/audit", ORGANIZER_200),
+    Case("mail.outbox", "GET", "/outbox", ORGANIZER_200),
+    Case("mail.message", "GET", "/outbox/{message}", ORGANIZER_200),
+    Case("mail.retry", "POST", "/outbox/{message}/retry", (*ORGANIZER_ONLY, Redirect("/outbox")), data={}),
+]
+
+
+def _matrix():
+    for case in CASES:
+        for role, expected in zip(ROLES, case.expected, strict=True):
+            label = f"{case.method} {case.path} {case.note}".strip()
+            yield pytest.param(case, role, expected, id=f"{label} [{role}]")
+
+
+@pytest.fixture
+def records(organization, other_organization, organizer, focal_point, member, other_focal_point):
+    """Every record a route of the matrix points at, and the users who act on them."""
+    invitee = make_user(password=None, email="invitee@sd.example", organization=organization)
+    inactive_organization = make_organization(name="Embassy of Yemen", country="YE", active=False)
+    message = OutboxMessage(
+        recipient=member.email,
+        subject="Invitation",
+        template="invitation",
+        language="en",
+        body_text="text",
+        body_html="<p>html</p>",
+        status=OutboxStatus.FAILED,
+        attempts=8,
+        last_error="SMTPRecipientsRefused",
+    )
+    db.session.add(message)
+    db.session.commit()
+    users = {
+        "member": member,
+        "focal_point": focal_point,
+        "other_focal_point": other_focal_point,
+        "organizer": organizer,
+        "invitee": invitee,
+    }
+    ids = {name: user.id for name, user in users.items()}
+    ids.update(
+        organization=organization.id,
+        other_organization=other_organization.id,
+        inactive_organization=inactive_organization.id,
+        message=message.id,
+        reset_token=make_token(member, RESET),
+        invitation_token=make_token(invitee, INVITATION),
+    )
+    return {"users": users, "ids": ids}
+
+
+def _database_state():
+    """What a refused request must leave untouched."""
+    db.session.rollback()
+    return {
+        "organizations": db.session.execute(
+            select(Organization.id, Organization.name, Organization.active, Organization.updated_at).order_by(
+                Organization.id
+            )
+        ).all(),
+        "users": db.session.execute(
+            select(
+                User.id,
+                User.email,
+                User.name,
+                User.role,
+                User.active,
+                User.password_hash,
+                User.login_stamp,
+                User.preferred_language,
+                User.invited_at,
+            ).order_by(User.id)
+        ).all(),
+        "outbox": db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.next_attempt_at).order_by(
+                OutboxMessage.id
+            )
+        ).all(),
+        "audit_events": db.session.scalar(select(func.count(AuditEvent.id))),
+    }
+
+
+@pytest.mark.parametrize(("case", "role", "expected"), list(_matrix()))
+def test_permission_matrix(app, client, records, case, role, expected):
+    if role != "anonymous":
+        with app.app_context():
+            login(client, records["users"][role])
+    path = case.path.format(**records["ids"])
+    before = _database_state()
+
+    # Its own application context, as a real request has: the signed-in user is loaded from the
+    # session cookie, not taken from what the sign-in request left in the test's `g`.
+    with app.app_context():
+        response = client.open(path, method=case.method, data=case.data)
+
+    if isinstance(expected, Redirect):
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        assert expected.to.format(**records["ids"]) in response.headers["Location"]
+    else:
+        assert response.status_code == expected, response.get_data(as_text=True)[:500]
+    if expected == 403:
+        assert "Not allowed" in response.get_data(as_text=True)
+    if expected in (LOGIN, 400, 403, 404):
+        assert _database_state() == before, "a refused request changed the database"
+
+
+def test_every_route_is_in_the_matrix(app):
+    """A new route (or a new method on one) fails here until the matrix says who may use it."""
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    covered = {(case.endpoint, case.method) for case in CASES}
+    assert routes - covered == set()
+    assert covered - routes == set(), "the matrix names a route that does not exist"
+
+
+def test_matrix_paths_reach_the_endpoint_they_name(app, records):
+    adapter = app.url_map.bind("roundtable.test")
+    for case in CASES:
+        endpoint, _ = adapter.match(case.path.format(**records["ids"]), method=case.method)
+        assert endpoint == case.endpoint, case
+
+
+# The policy functions on their own.
+
+
+@pytest.mark.parametrize(
+    ("actor", "action", "target", "allowed"),
+    [
+        ("organizer", "person.edit", "member", True),
+        ("focal_point", "person.edit", "member", True),
+        ("focal_point", "person.edit", "focal_point", True),
+        ("focal_point", "person.edit", "organizer", False),
+        ("focal_point", "person.edit", "other_focal_point", False),
+        ("other_focal_point", "person.edit", "member", False),
+        ("member", "person.edit", "member", False),
+        ("member", "person.edit", "focal_point", False),
+        ("focal_point", "person.deactivate", "member", True),
+        ("focal_point", "person.deactivate", "focal_point", False),
+        ("organizer", "person.deactivate", "organizer", False),
+        ("organizer", "person.deactivate", "focal_point", True),
+        ("focal_point", "person.invite", "invitee", True),
+        ("focal_point", "person.invite", "member", False),
+        ("other_focal_point", "person.invite", "invitee", False),
+        ("focal_point", "person.move", "member", False),
+        ("organizer", "person.move", "member", True),
+        ("focal_point", "organization.add_person", "organization", True),
+        ("focal_point", "organization.add_person", "other_organization", False),
+        ("member", "organization.add_person", "organization", False),
+        ("organizer", "organization.add_person", "other_organization", True),
+        ("focal_point", "organization.view_inactive_people", "organization", True),
+        ("member", "organization.view_inactive_people", "organization", False),
+        ("focal_point", "organization.edit", "organization", False),
+        ("organizer", "organization.edit", "organization", True),
+        ("focal_point", "organization.deactivate", "organization", False),
+        ("organizer", "organization.deactivate", "organization", True),
+        ("member", "organization.view_inactive", None, False),
+        ("organizer", "organization.view_inactive", None, True),
+        ("member", "directory.view", None, True),
+        ("anonymous", "directory.view", None, False),
+        ("anonymous", "person.edit", "member", False),
+        ("focal_point", "organization.create", None, False),
+        ("organizer", "organization.create", None, True),
+        ("focal_point", "directory.import", None, False),
+        ("organizer", "directory.import", None, True),
+        ("focal_point", "directory.export", None, False),
+        ("organizer", "directory.export", None, True),
+        ("focal_point", "audit.view", None, False),
+        ("organizer", "audit.view", None, True),
+        ("member", "outbox.view", None, False),
+        ("organizer", "outbox.view", None, True),
+        ("deactivated_organizer", "audit.view", None, False),
+        ("deactivated_focal_point", "person.edit", "member", False),
+    ],
+)
+def test_can_decides_by_role_and_organization(request, actor, action, target, allowed):
+    people = _people(request)
+    obj = None if target is None else people.get(target) or request.getfixturevalue(target)
+    assert can(people[actor], action, obj) is allowed
+
+
+def _people(request) -> dict:
+    organization = request.getfixturevalue("organization")
+    return {
+        "anonymous": AnonymousUserMixin(),
+        "member": request.getfixturevalue("member"),
+        "focal_point": request.getfixturevalue("focal_point"),
+        "other_focal_point": request.getfixturevalue("other_focal_point"),
+        "organizer": request.getfixturevalue("organizer"),
+        "invitee": make_user(password=None, organization=organization),
+        "deactivated_organizer": make_user(role=Role.ORGANIZER, active=False),
+        "deactivated_focal_point": make_user(role=Role.FOCAL_POINT, organization=organization, active=False),
+    }
+
+
+def test_focal_point_cannot_edit_an_organizer_of_their_own_organization(focal_point, organization):
+    organizer_in_embassy = make_user(role=Role.ORGANIZER, organization=organization)
+    assert can(focal_point, "person.edit", organizer_in_embassy) is False
+    assert can(focal_point, "person.deactivate", organizer_in_embassy) is False
+
+
+def test_organizer_may_not_deactivate_their_own_organization(organizer):
+    assert can(organizer, "organization.deactivate", organizer.organization) is False
+
+
+@pytest.mark.parametrize(("status", "allowed"), [("failed", True), ("sent", False), ("pending", False)])
+def test_only_failed_messages_may_be_retried(organizer, status, allowed):
+    assert can(organizer, "outbox.retry", OutboxMessage(status=status)) is allowed
+
+
+def test_an_unknown_action_is_a_programming_error(organizer):
+    with pytest.raises(KeyError):
+        can(organizer, "directory.delete_everything")
+
+
+@pytest.mark.parametrize(
+    ("actor", "target", "roles"),
+    [
+        ("organizer", "organization", [Role.MEMBER, Role.FOCAL_POINT, Role.ORGANIZER]),
+        ("organizer", "other_organization", [Role.MEMBER, Role.FOCAL_POINT, Role.ORGANIZER]),
+        ("focal_point", "organization", [Role.MEMBER, Role.FOCAL_POINT]),
+        ("focal_point", "other_organization", []),
+        ("member", "organization", []),
+        ("other_focal_point", "organization", []),
+    ],
+)
+def test_assignable_roles_depend_on_the_actor_and_organization(request, actor, target, roles):
+    assert assignable_roles(request.getfixturevalue(actor), request.getfixturevalue(target)) == roles
+
+
+def test_focal_point_cannot_add_an_organizer_through_the_form(client, focal_point, organization):
+    login(client, focal_point)
+    response = client.post(
+        f"/organizations/{organization.id}/people/new",
+        data={
+            "name": "Eve Escalate",
+            "email": "eve@sd.example",
+            "role": "organizer",
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert db.session.scalar(select(User).where(User.email == "eve@sd.example")) is None
+
+
+def test_focal_point_cannot_promote_a_member_to_organizer(client, focal_point, member):
+    login(client, focal_point)
+    response = client.post(
+        f"/people/{member.id}/edit",
+        data={
+            "name": member.name,
+            "email": member.email,
+            "role": "organizer",
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert db.session.get(User, member.id).role == Role.MEMBER
+
+
+def test_focal_point_cannot_change_their_own_role(client, focal_point):
+    login(client, focal_point)
+    response = client.post(
+        f"/people/{focal_point.id}/edit",
+        data={
+            "name": focal_point.name,
+            "email": focal_point.email,
+            "role": "member",
+            "preferred_language": "en",
+        },
+    )
+    assert response.status_code == 200
+    assert "You cannot change your own role." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, focal_point.id).role == Role.FOCAL_POINT
