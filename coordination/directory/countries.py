@@ -1,5 +1,7 @@
 """ISO 3166 country codes with their names in the viewer's language (from Babel's CLDR data)."""
 
+import unicodedata
+
 from babel import Locale
 from flask_babel import get_locale
 
@@ -16,7 +18,12 @@ def country_names() -> dict[str, str]:
 
 def country_choices() -> list[tuple[str, str]]:
     names = country_names()
-    return sorted(names.items(), key=lambda item: item[1])
+    return sorted(names.items(), key=lambda item: _sort_key(item[1]))
+
+
+def _sort_key(name: str) -> str:
+    # Accents folded so that "Bénin" sorts beside "Belgique", not after "Burundi".
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
 
 
 def country_name(code: str | None) -> str:

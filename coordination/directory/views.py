@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
@@ -123,7 +124,12 @@ def deactivate_organization(organization_id: int):
         count = rules.set_organization_active(current_user, organization, False)
         db.session.commit()
         flash(
-            _("%(name)s is now inactive; %(count)d people lost access.", name=organization.name, count=count),
+            ngettext(
+                "%(name)s is now inactive; %(num)d person lost access.",
+                "%(name)s is now inactive; %(num)d people lost access.",
+                count,
+                name=organization.name,
+            ),
             "success",
         )
         return redirect(url_for("directory.organization", organization_id=organization.id))
