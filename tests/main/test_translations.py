@@ -15,8 +15,11 @@ def source_messages(tmp_path_factory) -> set[str]:
     """The msgids extracted from the sources right now (not from the committed .pot)."""
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).with_name("pybabel")), "extract", "-F", "babel.cfg"]
-        + ["-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2", "-o", str(pot), "."],
+        [
+            str(Path(sys.executable).with_name("pybabel")),
+            *("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "ngettext:1,2"),
+            *("-o", str(pot), "."),
+        ],
         cwd=REPO,
         check=True,
         capture_output=True,
