@@ -40,7 +40,7 @@ def _database_url(variable: str, default: str) -> str:
 class Config:
     SECRET_KEY = None  # filled in by load_config so that importing this module writes nothing
     SQLALCHEMY_DATABASE_URI = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLALCHEMY_RECORD_QUERIES = False
 
     ENV_NAME = "development"
@@ -132,5 +132,10 @@ def load_config(name: str | None) -> type[Config]:
     cls = CONFIGS[name or os.environ.get("FLASK_CONFIG", "development")]
     variable = "TEST_DATABASE_URL" if cls is TestingConfig else "DATABASE_URL"
     cls.SQLALCHEMY_DATABASE_URI = _database_url(variable, cls.DEFAULT_DATABASE_URL)
+    # A server can drop idle connections, so check each one before use; a SQLite file cannot,
+    # and the check would cost a query on every request.
+    cls.SQLALCHEMY_ENGINE_OPTIONS = (
+        {} if cls.SQLALCHEMY_DATABASE_URI.startswith("sqlite") else {"pool_pre_ping": True}
+    )
     cls.SECRET_KEY = getattr(cls, "SECRET_KEY_OVERRIDE", None) or _secret_key()
     return cls

@@ -35,6 +35,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 def register_extensions(app: Flask) -> None:
     from coordination import i18n
     from coordination.auth.session import load_user
+    from coordination.directory.freshness import watch_directory_changes
     from coordination.mail.outbox import send_queued_after_request
 
     db.init_app(app)
@@ -43,12 +44,14 @@ def register_extensions(app: Flask) -> None:
     mail_extension.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_template_gettext(app)
     login_manager.init_app(app)
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
     app.after_request(send_queued_after_request)
+    watch_directory_changes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
 

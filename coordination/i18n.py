@@ -1,7 +1,7 @@
 """Language choice: the user's preference, else the language bar's choice, else the browser."""
 
 from flask import current_app, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -17,6 +17,34 @@ def select_locale() -> str:
     if session.get("language") in languages:
         return session["language"]
     return request.accept_languages.best_match(list(languages)) or "en"
+
+
+_catalogues: dict[str, object] = {}
+
+
+def _catalogue():
+    """The current language's catalogue, from a per-process cache keyed by the locale.
+
+    Flask-Babel looks the catalogue up through several context proxies on every call, which
+    made translation the largest cost of rendering a page; the locale (which force_locale
+    changes for mail) is still read on each call.
+    """
+    language = str(get_locale() or "en")
+    catalogue = _catalogues.get(language)
+    if catalogue is None:
+        catalogue = _catalogues[language] = get_translations()
+    return catalogue
+
+
+def install_template_gettext(app) -> None:
+    """Give Jinja's _(), gettext and ngettext the cached catalogues (same newstyle behaviour)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: _catalogue().ugettext(text),
+        ngettext=lambda singular, plural, n: _catalogue().ungettext(singular, plural, n),
+        newstyle=True,
+        pgettext=lambda context, text: _catalogue().upgettext(context, text),
+        npgettext=lambda context, singular, plural, n: _catalogue().unpgettext(context, singular, plural, n),
+    )
 
 
 def current_language() -> str:

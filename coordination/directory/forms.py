@@ -7,7 +7,7 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringFi
 from wtforms.validators import URL, AnyOf, DataRequired, Email, Length, Optional
 
 from coordination.auth.forms import LANGUAGE_CHOICES
-from coordination.directory.countries import country_choices
+from coordination.directory.countries import CountryField
 from coordination.forms import blank_to_none
 
 KIND_LABELS = {
@@ -29,7 +29,7 @@ ROLE_LABELS = {
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[blank_to_none])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
-    country = SelectField(
+    country = CountryField(
         _l("Country"),
         validators=[Optional()],
         description=_l("For an embassy, the country it represents."),
@@ -43,10 +43,6 @@ class OrganizationForm(FlaskForm):
     website = URLField(
         _l("Website"), validators=[Optional(), URL(), Length(max=300)], filters=[blank_to_none]
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country.choices = [("", "—"), *country_choices()]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -78,17 +74,13 @@ class OrganizationFilterForm(FlaskForm):
     kind = SelectField(
         _l("Kind"), choices=[("", _l("All kinds")), *KIND_LABELS.items()], validators=[Optional()]
     )
-    country = SelectField(_l("Country"), validators=[Optional()])
+    country = CountryField(_l("Country"), validators=[Optional()], blank_label=_l("All countries"))
     status = SelectField(
         _l("Status"),
         choices=[("active", _l("Active")), ("inactive", _l("Inactive")), ("all", _l("All"))],
         default="active",
         validators=[Optional()],
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.country.choices = [("", _l("All countries")), *country_choices()]
 
 
 class ImportForm(FlaskForm):

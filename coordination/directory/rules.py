@@ -23,9 +23,19 @@ class OrganizationFilters:
     status: str = "active"  # active, inactive or all
 
 
+LIST_COLUMNS = (
+    Organization.id,
+    Organization.name,
+    Organization.kind,
+    Organization.country,
+    Organization.city,
+    Organization.active,
+)
+
+
 def organizations_query(viewer, filters: OrganizationFilters):
-    """The select of organizations `viewer` may see that match `filters`, ordered by name."""
-    query = select(Organization).order_by(func.lower(Organization.name))
+    """The rows (LIST_COLUMNS) of organizations `viewer` may see that match `filters`, by name."""
+    query = select(*LIST_COLUMNS).order_by(func.lower(Organization.name))
     status = filters.status if can(viewer, "organization.view_inactive") else "active"
     if status == "active":
         query = query.where(Organization.active.is_(True))

@@ -1,10 +1,16 @@
 """What every template can use: `can`, the language bar, Markdown, dates in the viewer's zone."""
 
-from flask import Flask, current_app, request, url_for
+import functools
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 from coordination import i18n
+from coordination.directory.freshness import AREA as DIRECTORY_AREA
+from coordination.fragments import csrf_slot, fragments
 from coordination.markup import render_markdown
 from coordination.permissions import can
 
@@ -12,16 +18,18 @@ from coordination.permissions import can
 def register(app: Flask) -> None:
     @app.context_processor
     def inject():
+        user = current_user._get_current_object()  # once, not through the proxy on every check
         return {
-            "can": lambda action, obj=None: can(current_user, action, obj),
+            "can": lambda action, obj=None: can(user, action, obj),
             "languages": current_app.config["LANGUAGES"],
             "current_language": i18n.current_language(),
             "text_direction": i18n.text_direction(),
-            "current_path": request.full_path.rstrip("?") if request else "/",
         }
 
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["page_url"] = page_url
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["get_locale"] = get_locale
 
 
@@ -29,4 +37,25 @@ def page_url(number: int) -> str:
     """This page's address with the same filters, at page `number`."""
     args = request.args.to_dict()
     args["page"] = number
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return f"{request.script_root}{request.path}?{urlencode(args)}"
+
+
+def navigation() -> Markup:
+    """The navigation bar: the same for a given user and language, so kept between pages."""
+    signed_in = current_user.is_authenticated
+    key = ("navigation", i18n.current_language(), current_user.id if signed_in else None)
+    return fragments.get_or_render(
+        DIRECTORY_AREA if signed_in else None,
+        key,
+        lambda: render_template("_navigation.html", csrf_token=csrf_slot),
+    )
+
+
+@functools.cache
+def _static_url(script_root: str, filename: str) -> str:
+    return url_for("static", filename=filename)
+
+
+def static_url(filename: str) -> str:
+    """url_for("static", ...) computed once per file."""
+    return _static_url(request.script_root, filename)

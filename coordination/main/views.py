@@ -36,7 +36,18 @@ def set_language():
         if current_user.is_authenticated and current_user.preferred_language != language:
             current_user.preferred_language = language
             db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
+    back = request.form.get("next") or _same_site_path(request.referrer)
+    return redirect(safe_next(back) or url_for("main.index"))
+
+
+def _same_site_path(url: str | None) -> str | None:
+    """The path and query of `url` if it points at this site (the page the language bar was on)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc != request.host:
+        return None
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def safe_next(target: str | None) -> str | None:

@@ -51,3 +51,17 @@ def test_language_switch_does_not_redirect_off_site(client, target):
 def test_unknown_language_is_ignored(client):
     client.post("/language", data={"language": "xx"})
     assert '<html lang="en"' in client.get("/login").get_data(as_text=True)
+
+
+def test_language_bar_returns_to_the_page_it_was_on(client, member):
+    login(client, member)
+    response = client.post(
+        "/language",
+        data={"language": "fr"},
+        headers={"Referer": "http://roundtable.test/organizations?q=sudan"},
+    )
+    assert response.headers["Location"] == "/organizations?q=sudan"
+    other_site = client.post(
+        "/language", data={"language": "en"}, headers={"Referer": "https://evil.example/x"}
+    )
+    assert other_site.headers["Location"] == "/"

@@ -1,0 +1,100 @@
+"""Rendered page fragments kept in memory while the data they show has not changed.
+
+Each cached area has a row in `cache_versions` holding a random token. Whatever changes the area's
+data replaces the token in the same transaction (see `bump_token`), so a fragment rendered at an
+older token is never served again. The token is read before the data, so a fragment can only be
+labelled with a token older than what it shows, never newer: the worst case is one extra render.
+Random tokens rather than counters, so that a database emptied and refilled (tests, restores)
+never meets its old numbers again.
+"""
+
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import g, has_request_context
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import String, insert, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coordination.extensions import db
+
+
+class CacheVersion(db.Model):
+    __tablename__ = "cache_versions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    token: Mapped[str] = mapped_column(String(32))
+
+
+def current_token(name: str) -> str | None:
+    """The area's current token, or None when it has none (then nothing is cached).
+
+    Read once per request (a page may hold several fragments); a change within the request
+    forgets it (see bump_token).
+    """
+    known = g.setdefault("cache_tokens", {}) if has_request_context() else {}
+    if name not in known:
+        known[name] = db.session.scalar(select(CacheVersion.token).where(CacheVersion.name == name))
+    return known[name]
+
+
+def bump_token(connection, name: str) -> None:
+    """Give the area a new token on `connection`, inside the transaction that changed its data."""
+    token = secrets.token_hex(16)
+    if has_request_context():
+        g.pop("cache_tokens", None)
+    result = connection.execute(update(CacheVersion).where(CacheVersion.name == name).values(token=token))
+    if result.rowcount == 0:
+        connection.execute(insert(CacheVersion).values(name=name, token=token))
+
+
+class FragmentCache:
+    """A bounded, thread-safe map of (area, token, key) → rendered HTML, least recently used out."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self._items: OrderedDict[Hashable, Markup] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_render(self, area: str | None, key: Hashable, render: Callable[[], str]) -> Markup:
+        """The fragment for `key` at the area's current token, rendering it if it is not kept.
+
+        `render` must show nothing that depends on the viewer beyond what `key` holds. CSRF
+        tokens belong to a session, so `render` writes CSRF_SLOT where one goes (see
+        `csrf_slot`) and each answer gets its own session's token.
+        """
+        # No area: the fragment shows no data, only templates and translations.
+        token = current_token(area) if area is not None else "static"
+        full_key = (area, token, key)
+        html = None
+        if token is not None:
+            with self._lock:
+                if full_key in self._items:
+                    self._items.move_to_end(full_key)
+                    html = self._items[full_key]
+        if html is None:
+            html = Markup(render())  # noqa: S704 - a rendered template, escaped by Jinja
+            if token is not None:
+                with self._lock:
+                    self._items[full_key] = html
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+        return html.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in html else html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+CSRF_SLOT = "csrf-token-slot-7f3a"
+
+
+def csrf_slot() -> str:
+    """Stands for the CSRF token in a fragment's template context (as `csrf_token`)."""
+    return CSRF_SLOT
+
+
+fragments = FragmentCache()

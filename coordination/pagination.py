@@ -1,0 +1,36 @@
+"""Pagination that fetches a page and the total in one query (a window count), for busy lists."""
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, select
+
+from coordination.extensions import db
+
+
+class WindowPagination(Pagination):
+    """Like `db.paginate`, but the rows carry `count(*) OVER ()`, so one query gives page and total.
+
+    The rows are Core rows (attribute access by column name), not ORM objects: the busy lists show
+    a few columns, and building objects was most of their cost. The count query runs only when the
+    page is past the end and so has no row to carry the total.
+    """
+
+    def _query_items(self) -> list:
+        query: Select = self._query_args["select"]
+        rows = db.session.execute(
+            query.add_columns(func.count().over().label("_total"))
+            .limit(self.per_page)
+            .offset(self._query_offset)
+        ).all()
+        self._total = rows[0]._total if rows else None
+        return rows
+
+    def _query_count(self) -> int:
+        if self._total is not None:
+            return self._total
+        query: Select = self._query_args["select"]
+        return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def paginate_rows(query: Select, per_page: int) -> WindowPagination:
+    """A page of `query`'s rows; the page number comes from the request's `page` argument."""
+    return WindowPagination(select=query, per_page=per_page, error_out=False)
