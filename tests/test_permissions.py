@@ -342,15 +342,10 @@ def _database_state():
 @pytest.mark.parametrize(("case", "role", "expected"), list(_matrix()))
 def test_permission_matrix(app, client, records, case, role, expected):
     if role != "anonymous":
-        with app.app_context():
-            login(client, records["users"][role])
+        login(client, records["users"][role])
     path = case.path.format(**records["ids"])
     before = _database_state()
-
-    # Its own application context, as a real request has: the signed-in user is loaded from the
-    # session cookie, not taken from what the sign-in request left in the test's `g`.
-    with app.app_context():
-        response = client.open(path, method=case.method, data=case.data)
+    response = client.open(path, method=case.method, data=case.data)
 
     if isinstance(expected, Redirect):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -54,16 +54,11 @@ def _bulk_people(organization: Organization, count: int) -> None:
 
 
 def _sign_in(app, client, user) -> None:
-    # In its own application context: the test's context would keep the first user signed in
-    # in `g` for every later request and client.
-    with app.app_context():
-        login(client, user)
+    login(client, user)
 
 
 def _counted_get(app, client, count_queries, path: str) -> tuple[int, str, list[str]]:
-    # Its own application context, as a real request has: a new session with nothing cached from
-    # the set-up, and the signed-in user loaded from the session cookie.
-    with app.app_context(), count_queries() as statements:
+    with count_queries() as statements:
         response = client.get(path)
     assert response.status_code == 200
     return len(statements), response.get_data(as_text=True), statements
