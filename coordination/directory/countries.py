@@ -8,18 +8,15 @@ import unicodedata
 from functools import cache, lru_cache
 
 from babel import Locale
-from flask_babel import get_locale
 from markupsafe import Markup
 from wtforms import SelectField, ValidationError
 from wtforms.widgets import html_params
 
+from coordination.i18n import current_language
+
 # WTForms' own message, translated by WTForms' catalogues (a variable, so our extraction skips it).
 WTFORMS_INVALID_CHOICE = "Not a valid choice."
 NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
-
-
-def _language() -> str:
-    return str(get_locale() or "en")
 
 
 @cache
@@ -43,18 +40,18 @@ def _sort_key(name: str) -> str:
 
 def country_names() -> dict[str, str]:
     """Two-letter code → name in the current language, for every country CLDR knows."""
-    return _names(_language())
+    return _names(current_language())
 
 
 def country_choices() -> tuple[tuple[str, str], ...]:
     """(code, name) pairs in the current language, sorted by name."""
-    return _choices(_language())
+    return _choices(current_language())
 
 
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    return _names(_language()).get(code, code)
+    return _names(current_language()).get(code, code)
 
 
 @lru_cache(maxsize=1024)
@@ -89,6 +86,6 @@ class CountryField(SelectField):
         return (
             # html_params escapes every value it writes.
             Markup("<select %s>") % Markup(html_params(name=self.name, **kwargs))  # noqa: S704
-            + _options(_language(), self.data or "", str(self.blank_label))
+            + _options(current_language(), self.data or "", str(self.blank_label))
             + Markup("</select>")
         )
