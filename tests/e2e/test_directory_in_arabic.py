@@ -74,7 +74,8 @@ def test_organizer_switches_the_directory_to_arabic(page: Page, demo_dataset):
     expect(page).to_have_url(re.compile(r"/organizations$"))
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
 
-    page.locator("#language-bar button[value=ar]").click()
+    with page.expect_navigation():
+        page.locator("#language-bar button[value=ar]").click()
 
     expect(page).to_have_url(re.compile(r"/organizations$"))
     _expect_right_to_left(page)
@@ -92,7 +93,10 @@ def test_directory_in_arabic_fits_a_phone(new_context, demo_dataset):
     page.goto("/organizations")
 
     page.get_by_role("button", name="Menu").click()
-    page.locator("#language-bar button[value=ar]").click()
+    # Click only once the menu has finished opening, and wait for the page the form leads to.
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
+    with page.expect_navigation():
+        page.locator("#language-bar button[value=ar]").click()
 
     _expect_right_to_left(page)
     assert _fonts_loaded(page)
