@@ -72,6 +72,7 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
     # Try to deliver a request's mail right after its commit; whatever fails stays for the worker.
     OUTBOX_SEND_AFTER_REQUEST = _bool("OUTBOX_SEND_AFTER_REQUEST", True)
+    OUTBOX_SEND_AFTER_REQUEST_LIMIT = int(os.environ.get("OUTBOX_SEND_AFTER_REQUEST_LIMIT", "10"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)

@@ -2,6 +2,7 @@
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -9,6 +10,7 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email, set_password
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
+from coordination.roundtables.models import AgendaItem, Roundtable, Series
 
 DEMO_PASSWORD = "roundtable-demo-2026"  # noqa: S105 - printed by seed-demo for the demo accounts
 ORGANIZER_EMAIL = "organizer@iom-egypt.example"
@@ -71,6 +73,7 @@ PARTNER_POSITIONS = ["Programme Officer", "Protection Officer", "Project Coordin
 class SeedReport:
     organizations_added: int = 0
     people_added: int = 0
+    roundtables_added: int = 0
 
 
 def is_empty() -> bool:
@@ -125,7 +128,70 @@ def seed_demo() -> SeedReport:
     )
     _account(report, FOCAL_POINT_EMAIL, "Hamid Demo-Focal-Point", Role.FOCAL_POINT, sudan, "Consul")
     db.session.flush()
+    _roundtables(report)
     return report
+
+
+# The first roundtable, as the source document tells it, and the one that replicates it.
+ROUNDTABLES = [
+    {
+        "title": "Roundtable with embassy representatives on IOM Egypt's services",
+        "status": "completed",
+        "starts_at": datetime(2026, 9, 24, 7, tzinfo=UTC),
+        "ends_at": datetime(2026, 9, 24, 10, tzinfo=UTC),
+        "description": (
+            "IOM presented its migrant protection and assistance services: localized assistance, "
+            "assisted voluntary return and reintegration (AVRR) and health services, their eligibility "
+            "criteria and how migrants can access them. Embassies gave feedback and suggested areas of "
+            "intervention."
+        ),
+    },
+    {
+        "title": "Second roundtable: following up the areas of cooperation",
+        "status": "published",
+        "starts_at": datetime(2027, 2, 10, 8, tzinfo=UTC),
+        "ends_at": datetime(2027, 2, 10, 11, tzinfo=UTC),
+        "description": "Progress on the areas of cooperation agreed at the first roundtable.",
+    },
+]
+AGENDA = [
+    ("Welcome and introductions", 15, None),
+    ("Localized assistance: services and eligibility", 30, "localized_assistance"),
+    ("Assisted voluntary return and reintegration (AVRR)", 30, "avrr"),
+    ("Health services for migrants", 30, "health"),
+    ("Feedback and suggestions from embassies", 45, None),
+    ("Areas of cooperation and next steps", 30, None),
+]
+
+
+def _roundtables(report: SeedReport) -> None:
+    series = db.session.scalar(select(Series).where(Series.name == "Roundtables with embassies"))
+    if series is None:
+        series = Series(name="Roundtables with embassies")
+        db.session.add(series)
+    for fields in ROUNDTABLES:
+        if db.session.scalar(select(Roundtable.id).where(Roundtable.title == fields["title"])) is not None:
+            continue
+        roundtable = Roundtable(
+            **fields, series=series, venue="IOM Egypt, Cairo", languages=["en", "ar", "fr"],
+            capacity=80, seats_per_organization=3, sdgs=[3, 8, 10, 16],
+            service_areas=["localized_assistance", "avrr", "health"],
+        )  # fmt: skip
+        moment = fields["starts_at"]
+        for position, (title, minutes, area) in enumerate(AGENDA, start=1):
+            roundtable.agenda.append(
+                AgendaItem(
+                    title=title,
+                    position=position,
+                    starts_at=moment,
+                    duration_minutes=minutes,
+                    service_area=area,
+                )
+            )
+            moment += timedelta(minutes=minutes)
+        db.session.add(roundtable)
+        report.roundtables_added += 1
+    db.session.flush()
 
 
 def _organization(report: SeedReport, **fields) -> Organization:

@@ -1,6 +1,9 @@
 """Language choice: the user's preference, else the language bar's choice, else the browser."""
 
-from flask import current_app, request, session
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -12,6 +15,8 @@ LOGIN_REQUIRED_MESSAGE = _l("Please sign in to see this page.")
 def select_locale() -> str:
     """Babel's locale selector."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # a command or a worker: mail is rendered with force_locale
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.preferred_language in languages:
         return current_user.preferred_language
     if session.get("language") in languages:
@@ -53,3 +58,20 @@ def current_language() -> str:
 
 def text_direction() -> str:
     return "rtl" if current_language() in RTL_LANGUAGES else "ltr"
+
+
+def format_in_zone(moment, timezone: str, format: str = "medium") -> str:
+    """`moment` (aware) as wall-clock time in `timezone`, written the viewer's way."""
+    if moment is None:
+        return ""
+    return babel_dates.format_datetime(
+        moment, format=format, tzinfo=ZoneInfo(timezone), locale=current_language()
+    )
+
+
+def format_time_in_zone(moment, timezone: str) -> str:
+    if moment is None:
+        return ""
+    return babel_dates.format_time(
+        moment, format="short", tzinfo=ZoneInfo(timezone), locale=current_language()
+    )

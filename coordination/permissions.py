@@ -39,6 +39,24 @@ def _manages_other_person(user, person: User) -> bool:
     return _manages_person(user, person) and person.id != user.id
 
 
+def _may_register(user, roundtable_and_person) -> bool:
+    """Organizers register anyone; a focal point their organization's people; a member themself."""
+    _roundtable, person = roundtable_and_person
+    if not person.active or person.organization_id is None:
+        return False
+    if _organizer(user):
+        return True
+    if _focal_point_of(user, person.organization):
+        return True
+    return _signed_in(user) and user.id == person.id
+
+
+def _may_withdraw(user, registration) -> bool:
+    if _organizer(user) or (_signed_in(user) and user.id == registration.user_id):
+        return True
+    return _focal_point_of(user, registration.organization)
+
+
 RULES: dict[str, Callable[..., bool]] = {
     "directory.view": lambda user, obj: _signed_in(user),
     "directory.import": lambda user, obj: _organizer(user),
@@ -54,6 +72,19 @@ RULES: dict[str, Callable[..., bool]] = {
     "person.invite": lambda user, obj: _manages_person(user, obj) and obj.active and not obj.has_password,
     "person.deactivate": lambda user, obj: _manages_other_person(user, obj),
     "person.move": lambda user, obj: _organizer(user),
+    "roundtable.view": lambda user, obj: _organizer(user) or (_signed_in(user) and obj.status != "draft"),
+    "roundtable.view_drafts": lambda user, obj: _organizer(user),
+    "roundtable.create": lambda user, obj: _organizer(user),
+    "roundtable.edit": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
+    "roundtable.edit_agenda": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
+    "roundtable.publish": lambda user, obj: _organizer(user) and obj.status == "draft",
+    "roundtable.complete": lambda user, obj: _organizer(user) and obj.status == "published",
+    "roundtable.cancel": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
+    "roundtable.invite": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
+    "roundtable.view_registrations": lambda user, obj: _organizer(user),
+    "invitation.answer": lambda user, obj: _organizer(user) or _focal_point_of(user, obj.organization),
+    "registration.create": _may_register,
+    "registration.withdraw": _may_withdraw,
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
     "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",

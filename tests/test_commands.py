@@ -4,6 +4,7 @@ from coordination.auth.models import Role, User
 from coordination.demo import DEMO_PASSWORD, FOCAL_POINT_EMAIL, ORGANIZER_EMAIL
 from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.roundtables.models import Roundtable
 
 
 def _count(model) -> int:
@@ -31,9 +32,12 @@ def test_seed_demo_loads_38_embassies_partners_and_people_once(runner, client):
     assert min(per_org) >= 2
     assert set(db.session.scalars(db.select(User.preferred_language))) == {"en", "fr", "ar"}
 
+    statuses = sorted(db.session.scalars(db.select(Roundtable.status)))
+    assert statuses == ["completed", "published"]
+
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
-    assert (_count(Organization), _count(User)) == (organizations, people)
+    assert (_count(Organization), _count(User), _count(Roundtable)) == (organizations, people, 2)
 
     assert (
         client.post("/login", data={"email": ORGANIZER_EMAIL, "password": DEMO_PASSWORD}).status_code == 302

@@ -1,6 +1,7 @@
 """Who may do what: the permission matrix over every route × role, and the policy functions alone."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_login import AnonymousUserMixin
@@ -13,6 +14,7 @@ from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage, OutboxStatus
 from coordination.permissions import assignable_roles, can
+from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from tests.conftest import login
 from tests.factories import make_organization, make_user
 
@@ -261,6 +263,94 @@ CASES = [
     Case("mail.outbox", "GET", "/outbox", ORGANIZER_200),
     Case("mail.message", "GET", "/outbox/{message}", ORGANIZER_200),
     Case("mail.retry", "POST", "/outbox/{message}/retry", (*ORGANIZER_ONLY, Redirect("/outbox")), data={}),
+    # Roundtables: a draft only organizers see, a published one with an agenda item.
+    Case("roundtables.index", "GET", "/roundtables", SIGNED_IN_200),
+    Case("roundtables.create", "GET", "/roundtables/new", ORGANIZER_200),
+    Case("roundtables.create", "POST", "/roundtables/new", ORGANIZER_200, data={"title": ""}),
+    Case("roundtables.detail", "GET", "/roundtables/{draft}", (LOGIN, 404, 404, 404, 200)),
+    Case("roundtables.detail", "GET", "/roundtables/{published}", SIGNED_IN_200),
+    Case("roundtables.edit", "GET", "/roundtables/{draft}/edit", (LOGIN, 404, 404, 404, 200)),
+    Case("roundtables.edit", "GET", "/roundtables/{published}/edit", ORGANIZER_200),
+    Case("roundtables.edit", "POST", "/roundtables/{published}/edit", ORGANIZER_200, data={"title": ""}),
+    Case(
+        "roundtables.publish",
+        "POST",
+        "/roundtables/{draft}/publish",
+        (LOGIN, 404, 404, 404, Redirect("/roundtables/{draft}")),
+    ),
+    Case(
+        "roundtables.complete",
+        "POST",
+        "/roundtables/{published}/complete",
+        (*ORGANIZER_ONLY, Redirect("/roundtables/{published}")),
+    ),
+    Case("roundtables.cancel", "GET", "/roundtables/{published}/cancel", ORGANIZER_200),
+    Case("roundtables.cancel", "POST", "/roundtables/{published}/cancel", ORGANIZER_200, data={"reason": ""}),
+    Case("roundtables.agenda", "GET", "/roundtables/{published}/agenda", ORGANIZER_200),
+    Case("roundtables.agenda", "POST", "/roundtables/{published}/agenda", ORGANIZER_200, data={"title": ""}),
+    Case("roundtables.agenda", "GET", "/roundtables/{draft}/agenda", (LOGIN, 404, 404, 404, 200)),
+    Case("roundtables.edit_agenda_item", "GET", "/agenda-items/{agenda_item}/edit", ORGANIZER_200),
+    Case(
+        "roundtables.edit_agenda_item",
+        "POST",
+        "/agenda-items/{agenda_item}/edit",
+        ORGANIZER_200,
+        data={"title": ""},
+    ),
+    Case(
+        "roundtables.move_agenda_item",
+        "POST",
+        "/agenda-items/{agenda_item}/move/down",
+        (*ORGANIZER_ONLY, Redirect("/roundtables/{published}/agenda")),
+    ),
+    Case("roundtables.invitations", "GET", "/roundtables/{published}/invitations", ORGANIZER_200),
+    Case(
+        "roundtables.invitations",
+        "POST",
+        "/roundtables/{published}/invitations",
+        (*ORGANIZER_ONLY, Redirect("/roundtables/{published}/invitations")),
+        data={"kind": ""},
+    ),
+    Case(
+        "roundtables.remind_invited",
+        "POST",
+        "/roundtables/{published}/invitations/remind",
+        (*ORGANIZER_ONLY, Redirect("/roundtables/{published}/invitations")),
+    ),
+    Case(
+        "roundtables.open_invitation",
+        "GET",
+        "/invitations/{roundtable_invitation_token}",
+        (LOGIN, *[Redirect("/roundtables/{published}")] * 4),
+        note="the token is the secret: whoever holds the mail may open it",
+    ),
+    Case(
+        "roundtables.answer_invitation",
+        "POST",
+        "/invitations/{invitation}/decline",
+        (LOGIN, 403, Redirect("/roundtables/{published}"), 403, Redirect("/roundtables/{published}")),
+    ),
+    Case(
+        "roundtables.register",
+        "POST",
+        "/roundtables/{published}/register",
+        (LOGIN, *[Redirect("/roundtables/{published}")] * 2, 403, Redirect("/roundtables/{published}")),
+        data={"person_id": "{member}"},
+        note="a member registers themself, a focal point their colleague; another embassy may not",
+    ),
+    Case(
+        "roundtables.withdraw",
+        "POST",
+        "/registrations/{registration}/withdraw",
+        (LOGIN, *[Redirect("/roundtables/{published}")] * 2, 403, Redirect("/roundtables/{published}")),
+    ),
+    Case("roundtables.registrations", "GET", "/roundtables/{published}/registrations", ORGANIZER_200),
+    Case(
+        "roundtables.delete_agenda_item",
+        "POST",
+        "/agenda-items/{agenda_item}/delete",
+        (*ORGANIZER_ONLY, Redirect("/roundtables/{published}/agenda")),
+    ),
 ]
 
 
@@ -288,6 +378,17 @@ def records(organization, other_organization, organizer, focal_point, member, ot
         last_error="SMTPRecipientsRefused",
     )
     db.session.add(message)
+    start = datetime(2030, 7, 15, 7, tzinfo=UTC)
+    common = {"starts_at": start, "ends_at": start + timedelta(hours=3), "venue": "IOM Egypt, Cairo"}
+    draft = Roundtable(title="Draft roundtable", **common)
+    published = Roundtable(title="Published roundtable", status="published", **common)
+    published.agenda.append(AgendaItem(title="Welcome", position=1, duration_minutes=15))
+    published.agenda.append(AgendaItem(title="Services", position=2, duration_minutes=45))
+    invitation = Invitation(roundtable=published, organization=organization)
+    registration = Registration(
+        roundtable=published, user=member, organization=organization, status="attending"
+    )
+    db.session.add_all([draft, published, invitation, registration])
     db.session.commit()
     users = {
         "member": member,
@@ -304,6 +405,12 @@ def records(organization, other_organization, organizer, focal_point, member, ot
         message=message.id,
         reset_token=make_token(member, RESET),
         invitation_token=make_token(invitee, INVITATION),
+        draft=draft.id,
+        published=published.id,
+        agenda_item=published.agenda[0].id,
+        invitation=invitation.id,
+        roundtable_invitation_token=invitation.token,
+        registration=registration.id,
     )
     return {"users": users, "ids": ids}
 
@@ -345,7 +452,11 @@ def test_permission_matrix(app, client, records, case, role, expected):
         login(client, records["users"][role])
     path = case.path.format(**records["ids"])
     before = _database_state()
-    response = client.open(path, method=case.method, data=case.data)
+    data = {
+        key: value.format(**records["ids"]) if isinstance(value, str) else value
+        for key, value in (case.data or {}).items()
+    }
+    response = client.open(path, method=case.method, data=data)
 
     if isinstance(expected, Redirect):
         assert response.status_code == 302, response.get_data(as_text=True)[:500]

@@ -27,6 +27,8 @@ def register(app: Flask) -> None:
         }
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["in_zone"] = i18n.format_in_zone
+    app.jinja_env.filters["time_in_zone"] = i18n.format_time_in_zone
     app.jinja_env.globals["page_url"] = page_url
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["static_url"] = static_url

@@ -1,0 +1,5 @@
+"""Roundtables: scheduling, agenda, invitations, registrations, the day, minutes, commitments."""
+
+from flask import Blueprint
+
+bp = Blueprint("roundtables", __name__)

@@ -1,0 +1,311 @@
+"""Invitations and registrations: who is invited, who comes, who waits for a seat.
+
+Every change to a roundtable's registrations starts by updating the roundtable's row
+(`_lock`), so that concurrent requests for one roundtable run one after the other: a row lock
+on PostgreSQL, the database's write lock on SQLite. The counts that decide between a seat, the
+waitlist and a refusal are read after that, so capacity and quotas hold under any concurrency.
+"""
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import contains_eager, joinedload
+
+from coordination.audit.rules import record_event
+from coordination.auth.models import Role, User
+from coordination.directory.models import Organization
+from coordination.errors import ValidationFailed
+from coordination.extensions import db
+from coordination.mail.outbox import queue_mail
+from coordination.permissions import require
+from coordination.roundtables.models import (
+    Invitation,
+    InvitationStatus,
+    Registration,
+    RegistrationStatus,
+    Roundtable,
+    RoundtableStatus,
+)
+from coordination.timeutil import utcnow
+
+HOLDING = (RegistrationStatus.ATTENDING, RegistrationStatus.WAITLISTED)
+
+
+def _lock(roundtable: Roundtable) -> None:
+    db.session.execute(
+        update(Roundtable)
+        .where(Roundtable.id == roundtable.id)
+        .values(registrations_version=Roundtable.registrations_version + 1, updated_at=Roundtable.updated_at)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def invitation_for(roundtable: Roundtable, organization_id: int | None) -> Invitation | None:
+    if organization_id is None:
+        return None
+    return db.session.scalar(
+        select(Invitation).where(
+            Invitation.roundtable_id == roundtable.id, Invitation.organization_id == organization_id
+        )
+    )
+
+
+def invite_organizations(
+    actor, roundtable: Roundtable, organizations: list[Organization]
+) -> list[Invitation]:
+    """Invite the organizations not yet invited and mail their focal points; returns the new invitations."""
+    require(actor, "roundtable.invite", roundtable)
+    already = set(
+        db.session.scalars(
+            select(Invitation.organization_id).where(Invitation.roundtable_id == roundtable.id)
+        )
+    )
+    invitations = []
+    for organization in organizations:
+        if organization.id in already or not organization.active:
+            continue
+        invitation = Invitation(roundtable=roundtable, organization=organization, invited_by_id=actor.id)
+        db.session.add(invitation)
+        invitations.append(invitation)
+    db.session.flush()
+    for invitation in invitations:
+        _mail_invitation(invitation, "roundtable_invitation")
+    if invitations:
+        record_event(
+            actor, "roundtables.invite", roundtable, organizations=[i.organization.name for i in invitations]
+        )
+    return invitations
+
+
+def _focal_points(organization_id: int) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User).where(
+                User.organization_id == organization_id, User.role == Role.FOCAL_POINT, User.active.is_(True)
+            )
+        )
+    )
+
+
+def _mail_invitation(invitation: Invitation, template: str) -> list[str]:
+    recipients = _focal_points(invitation.organization_id)
+    for person in recipients:
+        queue_mail(
+            person.email,
+            template,
+            person.preferred_language,
+            person=person,
+            roundtable=invitation.roundtable,
+            invitation=invitation,
+        )
+    return [person.email for person in recipients]
+
+
+def remind_unanswered(actor, roundtable: Roundtable) -> list[str]:
+    """Mail the focal points of invited organizations that have not answered; returns the addresses."""
+    require(actor, "roundtable.invite", roundtable)
+    pending = db.session.scalars(
+        select(Invitation).where(
+            Invitation.roundtable_id == roundtable.id, Invitation.status == InvitationStatus.INVITED
+        )
+    ).all()
+    sent = []
+    for invitation in pending:
+        sent += _mail_invitation(invitation, "roundtable_reminder")
+        invitation.reminded_at = utcnow()
+    record_event(actor, "roundtables.remind_invited", roundtable, recipients=sent)
+    return sent
+
+
+def open_invitation(token: str) -> Invitation | None:
+    """The invitation a mailed link names, marked opened the first time."""
+    invitation = db.session.scalar(select(Invitation).where(Invitation.token == token))
+    if invitation is not None and invitation.opened_at is None:
+        invitation.opened_at = utcnow()
+    return invitation
+
+
+def answer_invitation(actor, invitation: Invitation, accept: bool) -> None:
+    """A focal point accepts or declines for their organization."""
+    require(actor, "invitation.answer", invitation)
+    invitation.status = InvitationStatus.ACCEPTED if accept else InvitationStatus.DECLINED
+    invitation.answered_at = utcnow()
+    record_event(actor, "roundtables.invitation.answer", invitation.roundtable, accepted=accept)
+
+
+def _check_open(roundtable: Roundtable) -> None:
+    now = utcnow()
+    if roundtable.status != RoundtableStatus.PUBLISHED:
+        raise ValidationFailed(_l("Registrations are open only for published roundtables."))
+    closes = roundtable.registration_closes_at or roundtable.starts_at
+    if now >= closes:
+        raise ValidationFailed(_l("Registrations for this roundtable are closed."))
+
+
+def register(actor, roundtable: Roundtable, person: User) -> Registration:
+    """Give `person` a seat, or a place on the waitlist once the roundtable is full.
+
+    Raises ValidationFailed when registrations are closed, the organization is not invited, the
+    person is already registered or the organization has used its seats.
+    """
+    require(actor, "registration.create", (roundtable, person))
+    _check_open(roundtable)
+    invitation = invitation_for(roundtable, person.organization_id)
+    if invitation is None:
+        raise ValidationFailed(_l("This person's organization is not invited."))
+    _lock(roundtable)
+    registration = db.session.scalar(
+        select(Registration).where(
+            Registration.roundtable_id == roundtable.id, Registration.user_id == person.id
+        )
+    )
+    if registration is not None and registration.status in HOLDING:
+        raise ValidationFailed(_l("%(name)s is already registered.", name=person.name))
+    quota = roundtable.seats_per_organization
+    if quota is not None and _held_by(roundtable, person.organization_id) >= quota:
+        raise ValidationFailed(_l("Your organization has used its %(num)d seats.", num=quota))
+    full = roundtable.capacity is not None and _attending(roundtable) >= roundtable.capacity
+    status = RegistrationStatus.WAITLISTED if full else RegistrationStatus.ATTENDING
+    if registration is None:
+        registration = Registration(roundtable=roundtable, user=person)
+        db.session.add(registration)
+    registration.status = status
+    registration.organization_id = person.organization_id
+    registration.registered_at = utcnow()
+    registration.registered_by_id = actor.id
+    registration.withdrawn_at = None
+    if invitation.status == InvitationStatus.INVITED:
+        invitation.status = InvitationStatus.ACCEPTED
+        invitation.answered_at = utcnow()
+    db.session.flush()
+    record_event(actor, "roundtables.register", roundtable, person=person.email, status=status)
+    return registration
+
+
+def withdraw(actor, registration: Registration) -> Registration | None:
+    """Give up a seat or a waitlist place; the first person waiting gets a freed seat and a mail.
+
+    Returns the registration promoted, if any.
+    """
+    require(actor, "registration.withdraw", registration)
+    roundtable = registration.roundtable
+    _lock(roundtable)
+    db.session.refresh(registration)
+    if registration.status not in HOLDING:
+        return None
+    had_seat = registration.status == RegistrationStatus.ATTENDING
+    registration.status = RegistrationStatus.WITHDRAWN
+    registration.withdrawn_at = utcnow()
+    db.session.flush()
+    record_event(actor, "roundtables.withdraw", roundtable, person=registration.user.email)
+    if had_seat:
+        return _promote_first_waiting(roundtable)
+    return None
+
+
+def _promote_first_waiting(roundtable: Roundtable) -> Registration | None:
+    if roundtable.capacity is not None and _attending(roundtable) >= roundtable.capacity:
+        return None
+    first = db.session.scalar(
+        select(Registration)
+        .where(
+            Registration.roundtable_id == roundtable.id, Registration.status == RegistrationStatus.WAITLISTED
+        )
+        .order_by(Registration.registered_at, Registration.id)
+        .limit(1)
+    )
+    if first is None:
+        return None
+    first.status = RegistrationStatus.ATTENDING
+    first.promoted_at = utcnow()
+    queue_mail(
+        first.user.email,
+        "registration_promoted",
+        first.user.preferred_language,
+        person=first.user,
+        roundtable=roundtable,
+    )
+    record_event(None, "roundtables.promote", roundtable, person=first.user.email)
+    return first
+
+
+def _attending(roundtable: Roundtable) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.roundtable_id == roundtable.id, Registration.status == RegistrationStatus.ATTENDING
+        )
+    )
+
+
+def _held_by(roundtable: Roundtable, organization_id: int | None) -> int:
+    return db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.roundtable_id == roundtable.id,
+            Registration.organization_id == organization_id,
+            Registration.status.in_(HOLDING),
+        )
+    )
+
+
+def invitation_overview(roundtable: Roundtable) -> list[dict]:
+    """Per invited organization: its invitation and how many of its people hold a seat or wait."""
+    counts = dict(
+        db.session.execute(
+            select(Registration.organization_id, func.count(Registration.id))
+            .where(Registration.roundtable_id == roundtable.id, Registration.status.in_(HOLDING))
+            .group_by(Registration.organization_id)
+        ).all()
+    )
+    invitations = db.session.scalars(
+        select(Invitation)
+        .join(Organization)
+        .where(Invitation.roundtable_id == roundtable.id)
+        .options(contains_eager(Invitation.organization))
+        .order_by(Organization.name)
+    ).all()
+    return [{"invitation": i, "registered": counts.get(i.organization_id, 0)} for i in invitations]
+
+
+def registrations_of(roundtable: Roundtable) -> list[Registration]:
+    """Everyone holding a seat or waiting, seats first, each group in arrival order."""
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(Registration.roundtable_id == roundtable.id, Registration.status.in_(HOLDING))
+            .options(joinedload(Registration.user), joinedload(Registration.organization))
+            .order_by(Registration.status, Registration.registered_at, Registration.id)
+        )
+    )
+
+
+def delegation(roundtable: Roundtable, organization_id: int | None) -> list[Registration]:
+    """The registrations of one organization (for its focal points and members)."""
+    if organization_id is None:
+        return []
+    return list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.roundtable_id == roundtable.id,
+                Registration.organization_id == organization_id,
+                Registration.status.in_(HOLDING),
+            )
+            .options(joinedload(Registration.user))
+            .order_by(Registration.registered_at)
+        )
+    )
+
+
+def attending_organizations(roundtable: Roundtable) -> list[str]:
+    """Names of the organizations with someone holding a seat (no names of people)."""
+    return list(
+        db.session.scalars(
+            select(Organization.name)
+            .join(Registration, Registration.organization_id == Organization.id)
+            .where(
+                Registration.roundtable_id == roundtable.id,
+                Registration.status == RegistrationStatus.ATTENDING,
+            )
+            .group_by(Organization.name)
+            .order_by(Organization.name)
+        )
+    )

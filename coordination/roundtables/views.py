@@ -1,0 +1,376 @@
+"""Routes of the roundtables area: schedule, event page, status changes, agenda."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coordination.auth.models import Role, User
+from coordination.directory.forms import KIND_LABELS
+from coordination.directory.models import Organization
+from coordination.errors import ValidationFailed
+from coordination.extensions import db
+from coordination.forms import ConfirmForm, attach_error
+from coordination.permissions import can, require
+from coordination.roundtables import bp, rules
+from coordination.roundtables import registrations as rules_registrations
+from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm
+from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
+from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
+from coordination.timeutil import utcnow
+
+
+@bp.context_processor
+def vocabularies():
+    return {"sdg_names": SDGS, "service_area_names": SERVICE_AREAS, "language_names": WORKING_LANGUAGES}
+
+
+def _roundtable(roundtable_id: int) -> Roundtable:
+    roundtable = db.session.scalar(
+        select(Roundtable)
+        .where(Roundtable.id == roundtable_id)
+        .options(selectinload(Roundtable.agenda).joinedload(AgendaItem.presenter))
+    )
+    if roundtable is None or not can(current_user, "roundtable.view", roundtable):
+        abort(404)
+    return roundtable
+
+
+def _run(form, rule, *args, **kwargs) -> tuple[bool, object]:
+    """Call `rule` and commit; a ValidationFailed becomes a form error."""
+    try:
+        result = rule(*args, **kwargs)
+        db.session.commit()
+    except ValidationFailed as error:
+        db.session.rollback()
+        attach_error(form, error)
+        return False, None
+    return True, result
+
+
+def _fields(form: RoundtableForm) -> dict:
+    return {name: getattr(form, name).data for name in (*rules.ROUNDTABLE_FIELDS, "series_name")}
+
+
+@bp.get("/roundtables")
+@login_required
+def index():
+    upcoming, past = rules.upcoming_and_past(current_user, utcnow())
+    return render_template("roundtables/index.html", upcoming=upcoming, past=past)
+
+
+@bp.route("/roundtables/new", methods=["GET", "POST"])
+@login_required
+def create():
+    require(current_user, "roundtable.create")
+    form = RoundtableForm()
+    if form.validate_on_submit():
+        saved, roundtable = _run(form, rules.create_roundtable, current_user, **_fields(form))
+        if saved:
+            flash(_("The roundtable has been saved as a draft. Add its agenda, then publish it."), "success")
+            return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+    return render_template("roundtables/form.html", form=form, roundtable=None)
+
+
+@bp.get("/roundtables/<int:roundtable_id>")
+@login_required
+def detail(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    organization_id = current_user.organization_id
+    invitation = rules_registrations.invitation_for(roundtable, organization_id)
+    delegation = rules_registrations.delegation(roundtable, organization_id) if invitation else []
+    return render_template(
+        "roundtables/detail.html",
+        roundtable=roundtable,
+        confirm_form=ConfirmForm(),
+        invitation=invitation,
+        delegation=delegation,
+        candidates=_candidates(roundtable, invitation, delegation),
+        attending_organizations=rules_registrations.attending_organizations(roundtable),
+    )
+
+
+def _candidates(roundtable: Roundtable, invitation, delegation) -> list[User]:
+    """Whom the viewer may register now: themself, or (a focal point) their organization's people."""
+    if invitation is None or roundtable.status != "published":
+        return []
+    registered = {registration.user_id for registration in delegation}
+    people = db.session.scalars(
+        select(User)
+        .where(User.organization_id == invitation.organization_id, User.active.is_(True))
+        .order_by(User.name)
+    )
+    return [
+        person
+        for person in people
+        if person.id not in registered and can(current_user, "registration.create", (roundtable, person))
+    ]
+
+
+@bp.route("/roundtables/<int:roundtable_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.edit", roundtable)
+    form = RoundtableForm(obj=roundtable)
+    if not form.is_submitted():
+        form.series_name.data = roundtable.series.name if roundtable.series else ""
+        for name in ("starts_at", "ends_at", "registration_closes_at"):
+            getattr(form, name).data = rules.to_local(getattr(roundtable, name), roundtable.timezone)
+    if (
+        form.validate_on_submit()
+        and _run(form, rules.update_roundtable, current_user, roundtable, **_fields(form))[0]
+    ):
+        flash(_("The roundtable has been saved."), "success")
+        return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+    return render_template("roundtables/form.html", form=form, roundtable=roundtable)
+
+
+@bp.post("/roundtables/<int:roundtable_id>/publish")
+@login_required
+def publish(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.publish", roundtable)
+    if ConfirmForm().validate_on_submit():
+        rules.publish_roundtable(current_user, roundtable)
+        db.session.commit()
+        flash(_("The roundtable is published: members can see it."), "success")
+    return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+
+
+@bp.post("/roundtables/<int:roundtable_id>/complete")
+@login_required
+def complete(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.complete", roundtable)
+    if ConfirmForm().validate_on_submit():
+        rules.complete_roundtable(current_user, roundtable)
+        db.session.commit()
+        flash(_("The roundtable is marked as held."), "success")
+    return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+
+
+@bp.route("/roundtables/<int:roundtable_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.cancel", roundtable)
+    form = CancelForm()
+    if (
+        form.validate_on_submit()
+        and _run(form, rules.cancel_roundtable, current_user, roundtable, form.reason.data)[0]
+    ):
+        flash(_("The roundtable is cancelled."), "success")
+        return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+    return render_template("roundtables/cancel.html", form=form, roundtable=roundtable)
+
+
+def _presenters() -> list[tuple[int, str]]:
+    """People who can present: organizers and focal points, by name."""
+    rows = db.session.execute(
+        select(User.id, User.name)
+        .where(User.active.is_(True), User.role.in_([Role.ORGANIZER, Role.FOCAL_POINT]))
+        .order_by(User.name)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def _agenda_fields(form: AgendaItemForm) -> dict:
+    return {name: getattr(form, name).data or None for name in rules.AGENDA_FIELDS} | {
+        "duration_minutes": form.duration_minutes.data,
+        "service_area": form.service_area.data or None,
+    }
+
+
+@bp.route("/roundtables/<int:roundtable_id>/agenda", methods=["GET", "POST"])
+@login_required
+def agenda(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.edit_agenda", roundtable)
+    form = AgendaItemForm(presenters=_presenters())
+    if (
+        form.validate_on_submit()
+        and _run(form, rules.add_agenda_item, current_user, roundtable, **_agenda_fields(form))[0]
+    ):
+        flash(_("The item has been added to the agenda."), "success")
+        return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
+    return render_template(
+        "roundtables/agenda.html", roundtable=roundtable, form=form, confirm_form=ConfirmForm(), item=None
+    )
+
+
+def _agenda_item(item_id: int) -> AgendaItem:
+    item = db.get_or_404(AgendaItem, item_id)
+    if not can(current_user, "roundtable.view", item.roundtable):
+        abort(404)
+    require(current_user, "roundtable.edit_agenda", item.roundtable)
+    return item
+
+
+@bp.route("/agenda-items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_agenda_item(item_id: int):
+    item = _agenda_item(item_id)
+    roundtable = item.roundtable
+    form = AgendaItemForm(obj=item, presenters=_presenters())
+    if not form.is_submitted():
+        form.starts_at.data = rules.to_local(item.starts_at, roundtable.timezone)
+    if (
+        form.validate_on_submit()
+        and _run(form, rules.update_agenda_item, current_user, item, **_agenda_fields(form))[0]
+    ):
+        flash(_("The agenda item has been saved."), "success")
+        return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
+    return render_template(
+        "roundtables/agenda.html", roundtable=roundtable, form=form, confirm_form=ConfirmForm(), item=item
+    )
+
+
+@bp.post("/agenda-items/<int:item_id>/delete")
+@login_required
+def delete_agenda_item(item_id: int):
+    item = _agenda_item(item_id)
+    roundtable_id = item.roundtable_id
+    if ConfirmForm().validate_on_submit():
+        rules.remove_agenda_item(current_user, item)
+        db.session.commit()
+        flash(_("The item has been removed from the agenda."), "success")
+    return redirect(url_for("roundtables.agenda", roundtable_id=roundtable_id))
+
+
+@bp.post("/agenda-items/<int:item_id>/move/<any(up, down):direction>")
+@login_required
+def move_agenda_item(item_id: int, direction: str):
+    item = _agenda_item(item_id)
+    roundtable_id = item.roundtable_id
+    if ConfirmForm().validate_on_submit():
+        rules.move_agenda_item(current_user, item, -1 if direction == "up" else 1)
+        db.session.commit()
+    return redirect(url_for("roundtables.agenda", roundtable_id=roundtable_id))
+
+
+def _invitable(roundtable: Roundtable) -> list[Organization]:
+    invited = select(Invitation.organization_id).where(Invitation.roundtable_id == roundtable.id)
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.active.is_(True), Organization.id.not_in(invited))
+            .order_by(Organization.name)
+        )
+    )
+
+
+@bp.route("/roundtables/<int:roundtable_id>/invitations", methods=["GET", "POST"])
+@login_required
+def invitations(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.view_registrations", roundtable)
+    candidates = _invitable(roundtable)
+    form = InviteForm(
+        organizations=[(organization.id, organization.name) for organization in candidates],
+        kinds=[(kind, str(label)) for kind, label in KIND_LABELS.items()],
+    )
+    if form.validate_on_submit():
+        require(current_user, "roundtable.invite", roundtable)
+        chosen = {organization.id: organization for organization in candidates}
+        picked = [chosen[i] for i in form.organizations.data or [] if i in chosen]
+        if form.kind.data:
+            picked += [o for o in candidates if o.kind == form.kind.data and o not in picked]
+        invited = rules_registrations.invite_organizations(current_user, roundtable, picked)
+        db.session.commit()
+        flash(
+            ngettext("%(num)d organization invited.", "%(num)d organizations invited.", len(invited)),
+            "success",
+        )
+        return redirect(url_for("roundtables.invitations", roundtable_id=roundtable.id))
+    overview = rules_registrations.invitation_overview(roundtable)
+    return render_template(
+        "roundtables/invitations.html",
+        roundtable=roundtable,
+        form=form,
+        overview=overview,
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.post("/roundtables/<int:roundtable_id>/invitations/remind")
+@login_required
+def remind_invited(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.invite", roundtable)
+    if ConfirmForm().validate_on_submit():
+        sent = rules_registrations.remind_unanswered(current_user, roundtable)
+        db.session.commit()
+        if sent:
+            flash(_("Reminder sent to %(addresses)s.", addresses=", ".join(sent)), "success")
+        else:
+            flash(_("Every invited organization has answered: nobody to remind."), "info")
+    return redirect(url_for("roundtables.invitations", roundtable_id=roundtable.id))
+
+
+@bp.get("/invitations/<token>")
+@login_required
+def open_invitation(token: str):
+    invitation = rules_registrations.open_invitation(token)
+    if invitation is None:
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("roundtables.detail", roundtable_id=invitation.roundtable_id))
+
+
+@bp.post("/invitations/<int:invitation_id>/<any(accept, decline):answer>")
+@login_required
+def answer_invitation(invitation_id: int, answer: str):
+    invitation = db.get_or_404(Invitation, invitation_id)
+    require(current_user, "invitation.answer", invitation)
+    if ConfirmForm().validate_on_submit():
+        rules_registrations.answer_invitation(current_user, invitation, answer == "accept")
+        db.session.commit()
+        flash(_("Your answer has been recorded."), "success")
+    return redirect(url_for("roundtables.detail", roundtable_id=invitation.roundtable_id))
+
+
+@bp.post("/roundtables/<int:roundtable_id>/register")
+@login_required
+def register(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    person = db.session.get(User, request.form.get("person_id", type=int) or 0)
+    if person is None:
+        abort(400)
+    require(current_user, "registration.create", (roundtable, person))
+    if ConfirmForm().validate_on_submit():
+        try:
+            registration = rules_registrations.register(current_user, roundtable, person)
+            db.session.commit()
+        except ValidationFailed as error:
+            db.session.rollback()
+            flash(str(error.message), "danger")
+        else:
+            if registration.status == "waitlisted":
+                flash(_("The roundtable is full: %(name)s is on the waitlist.", name=person.name), "warning")
+            else:
+                flash(_("%(name)s is registered.", name=person.name), "success")
+    return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+
+
+@bp.post("/registrations/<int:registration_id>/withdraw")
+@login_required
+def withdraw(registration_id: int):
+    registration = db.get_or_404(Registration, registration_id)
+    require(current_user, "registration.withdraw", registration)
+    if ConfirmForm().validate_on_submit():
+        rules_registrations.withdraw(current_user, registration)
+        db.session.commit()
+        flash(_("The registration is withdrawn."), "success")
+    return redirect(url_for("roundtables.detail", roundtable_id=registration.roundtable_id))
+
+
+@bp.get("/roundtables/<int:roundtable_id>/registrations")
+@login_required
+def registrations(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.view_registrations", roundtable)
+    rows = rules_registrations.registrations_of(roundtable)
+    return render_template("roundtables/registrations.html", roundtable=roundtable, rows=rows)
