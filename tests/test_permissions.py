@@ -345,6 +345,8 @@ CASES = [
         (LOGIN, *[Redirect("/roundtables/{published}")] * 2, 403, Redirect("/roundtables/{published}")),
     ),
     Case("roundtables.registrations", "GET", "/roundtables/{published}/registrations", ORGANIZER_200),
+    Case("roundtables.calendar", "GET", "/roundtables/{published}/calendar.ics", SIGNED_IN_200),
+    Case("roundtables.calendar", "GET", "/roundtables/{draft}/calendar.ics", (LOGIN, 404, 404, 404, 200)),
     Case(
         "roundtables.delete_agenda_item",
         "POST",

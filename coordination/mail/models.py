@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from coordination.dbtypes import UTCDateTime
@@ -40,3 +40,5 @@ class OutboxMessage(db.Model):
     # A sender claims a row until this time, so that two workers never send it twice.
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Small text files sent with the message (an .ics): [{"filename", "content_type", "data"}].
+    attachments: Mapped[list] = mapped_column(JSON, default=list)

@@ -24,7 +24,9 @@ log = logging.getLogger("coordination.mail")
 CLAIM_FOR = timedelta(minutes=5)
 
 
-def queue_mail(recipient: str, template: str, language: str, **context) -> OutboxMessage:
+def queue_mail(
+    recipient: str, template: str, language: str, attachments: list[dict] | None = None, **context
+) -> OutboxMessage:
     """Render `mail/<template>` in `language` and add it to the outbox; flushes, never sends."""
     with force_locale(language):
         subject = render_template(f"mail/{template}.subject.txt", **context).strip()
@@ -37,6 +39,7 @@ def queue_mail(recipient: str, template: str, language: str, **context) -> Outbo
         language=language,
         body_text=body_text,
         body_html=body_html,
+        attachments=attachments or [],
     )
     db.session.add(message)
     db.session.flush()
@@ -145,6 +148,8 @@ def _deliver(message: OutboxMessage) -> str:
         sender=config["MAIL_DEFAULT_SENDER"],
         extra_headers={"Content-Language": message.language},
     )
+    for attachment in message.attachments or []:
+        mime.attach(attachment["filename"], attachment["content_type"], attachment["data"].encode())
     smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
     with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"]:

@@ -17,6 +17,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.mail.outbox import queue_mail
 from coordination.permissions import require
+from coordination.roundtables.calendar import ics_attachment
 from coordination.roundtables.models import (
     Invitation,
     InvitationStatus,
@@ -93,6 +94,7 @@ def _mail_invitation(invitation: Invitation, template: str) -> list[str]:
             person.email,
             template,
             person.preferred_language,
+            attachments=[ics_attachment(invitation.roundtable)],
             person=person,
             roundtable=invitation.roundtable,
             invitation=invitation,

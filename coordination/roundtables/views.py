@@ -1,6 +1,6 @@
 """Routes of the roundtables area: schedule, event page, status changes, agenda."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -16,6 +16,7 @@ from coordination.forms import ConfirmForm, attach_error
 from coordination.permissions import can, require
 from coordination.roundtables import bp, rules
 from coordination.roundtables import registrations as rules_registrations
+from coordination.roundtables.calendar import calendar_of
 from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
@@ -365,6 +366,17 @@ def withdraw(registration_id: int):
         db.session.commit()
         flash(_("The registration is withdrawn."), "success")
     return redirect(url_for("roundtables.detail", roundtable_id=registration.roundtable_id))
+
+
+@bp.get("/roundtables/<int:roundtable_id>/calendar.ics")
+@login_required
+def calendar(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    return Response(
+        calendar_of([roundtable], name=roundtable.title),
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="roundtable-{roundtable.id}.ics"'},
+    )
 
 
 @bp.get("/roundtables/<int:roundtable_id>/registrations")

@@ -1,0 +1,56 @@
+"""Roundtables as iCalendar (RFC 5545): a stable UID, a growing SEQUENCE, the event's time zone."""
+
+from zoneinfo import ZoneInfo
+
+import icalendar
+from flask import url_for
+
+from coordination.roundtables.models import Roundtable, RoundtableStatus
+from coordination.timeutil import utcnow
+
+PRODID = "-//IOM Egypt//Roundtable//EN"
+
+
+def roundtable_event(roundtable: Roundtable) -> icalendar.Event:
+    """The VEVENT of a roundtable; its link points at the event page."""
+    zone = ZoneInfo(roundtable.timezone)
+    event = icalendar.Event()
+    event.add("uid", roundtable.uid)
+    event.add("sequence", roundtable.sequence)
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", roundtable.starts_at.astimezone(zone))
+    event.add("dtend", roundtable.ends_at.astimezone(zone))
+    event.add("summary", roundtable.title)
+    page = url_for("roundtables.detail", roundtable_id=roundtable.id, _external=True)
+    description = "\n\n".join(part for part in (roundtable.description, roundtable.online_url, page) if part)
+    event.add("description", description)
+    if roundtable.venue:
+        event.add("location", roundtable.venue)
+    elif roundtable.online_url:
+        event.add("location", roundtable.online_url)
+    event.add("url", roundtable.online_url or page)
+    event.add("status", "CANCELLED" if roundtable.status == RoundtableStatus.CANCELLED else "CONFIRMED")
+    return event
+
+
+def calendar_of(roundtables: list[Roundtable], name: str | None = None) -> bytes:
+    """A VCALENDAR holding the roundtables, with the VTIMEZONE definitions they need."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    if name:
+        calendar.add("x-wr-calname", name)
+    for roundtable in roundtables:
+        calendar.add_component(roundtable_event(roundtable))
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+def ics_attachment(roundtable: Roundtable) -> dict:
+    """The .ics of one roundtable, as an outbox attachment."""
+    return {
+        "filename": f"roundtable-{roundtable.id}.ics",
+        "content_type": "text/calendar; charset=utf-8; method=PUBLISH",
+        "data": calendar_of([roundtable]).decode(),
+    }
