@@ -311,3 +311,25 @@ def attending_organizations(roundtable: Roundtable) -> list[str]:
             .order_by(Organization.name)
         )
     )
+
+
+def mail_registrants(roundtable: Roundtable, template: str, **context) -> list[str]:
+    """Mail everyone holding a seat or waiting, once each, with the roundtable's current .ics."""
+    holders = db.session.scalars(
+        select(User)
+        .join(Registration, Registration.user_id == User.id)
+        .where(Registration.roundtable_id == roundtable.id, Registration.status.in_(HOLDING))
+        .order_by(User.id)
+    ).all()
+    attachment = ics_attachment(roundtable)
+    for person in holders:
+        queue_mail(
+            person.email,
+            template,
+            person.preferred_language,
+            attachments=[attachment],
+            person=person,
+            roundtable=roundtable,
+            **context,
+        )
+    return [person.email for person in holders]

@@ -12,6 +12,7 @@ from coordination.extensions import db
 from coordination.permissions import can, require
 from coordination.records import apply_changes
 from coordination.roundtables.models import AgendaItem, Roundtable, RoundtableStatus, Series
+from coordination.roundtables.registrations import mail_registrants
 
 ROUNDTABLE_FIELDS = (
     "title", "description", "starts_at", "ends_at", "timezone", "venue", "online_url", "languages",
@@ -116,6 +117,7 @@ def update_roundtable(
         changed.append("series")
     if CALENDAR_FIELDS & set(changed) and roundtable.status == RoundtableStatus.PUBLISHED:
         roundtable.sequence += 1
+        mail_registrants(roundtable, "roundtable_changed")
     if changed:
         record_event(actor, "roundtables.update", roundtable, fields=changed)
     return changed
@@ -143,7 +145,10 @@ def cancel_roundtable(actor, roundtable: Roundtable, reason: str) -> None:
     roundtable.status = RoundtableStatus.CANCELLED
     roundtable.cancellation_reason = reason.strip()
     roundtable.sequence += 1
-    record_event(actor, "roundtables.cancel", roundtable, reason=roundtable.cancellation_reason)
+    notified = mail_registrants(roundtable, "roundtable_cancelled", reason=roundtable.cancellation_reason)
+    record_event(
+        actor, "roundtables.cancel", roundtable, reason=roundtable.cancellation_reason, notified=notified
+    )
 
 
 AGENDA_FIELDS = ("title", "starts_at", "duration_minutes", "presenter_id", "presenter_name", "service_area")

@@ -6,8 +6,8 @@ import icalendar
 import pytest
 
 from coordination.extensions import db
-from coordination.roundtables.models import Roundtable
-from tests.conftest import login
+from coordination.roundtables.models import Registration, Roundtable
+from tests.conftest import body_text, login
 from tests.roundtables.conftest import make_roundtable
 
 
@@ -70,3 +70,45 @@ def test_the_invitation_mail_carries_the_ics(client, organizer, organization, fo
     event = _event(attachment.get_payload(decode=True))
     assert event["uid"] == db.session.get(Roundtable, roundtable.id).uid
     assert event.decoded("dtstart").strftime("%H:%M") == "10:00"
+
+
+def _registered(roundtable, *people):
+    for person in people:
+        db.session.add(
+            Registration(
+                roundtable=roundtable, user=person, organization_id=person.organization_id, status="attending"
+            )
+        )
+    db.session.commit()
+
+
+def test_cancelling_mails_every_registrant_exactly_once(client, organizer, focal_point, member, smtp_server):
+    roundtable = make_roundtable()
+    _registered(roundtable, focal_point, member)
+    login(client, organizer)
+    client.post(f"/roundtables/{roundtable.id}/cancel", data={"reason": "The venue is closed."})
+    messages = smtp_server.wait_for(2)
+    assert sorted(m["To"] for m in messages) == sorted([focal_point.email, member.email])
+    assert all("The venue is closed." in body_text(m) for m in messages)
+    [attachment] = [p for p in messages[0].walk() if p.get_content_type() == "text/calendar"]
+    assert _event(attachment.get_payload(decode=True))["status"] == "CANCELLED"
+    assert len(smtp_server.wait_for(3, timeout=0.5)) == 2
+
+
+def test_registrants_get_the_new_time_with_an_updated_ics(client, organizer, member, smtp_server):
+    roundtable = make_roundtable(
+        starts_at=datetime(2030, 7, 15, 7, tzinfo=UTC), ends_at=datetime(2030, 7, 15, 9, tzinfo=UTC)
+    )
+    _registered(roundtable, member)
+    login(client, organizer)
+    form = {
+        "title": roundtable.title, "timezone": "Africa/Cairo", "starts_at": "2030-07-15T12:00",
+        "ends_at": "2030-07-15T14:00", "venue": "IOM Egypt, Cairo", "languages": ["en"],
+    }  # fmt: skip
+    client.post(f"/roundtables/{roundtable.id}/edit", data=form)
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == member.email
+    [attachment] = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+    event = _event(attachment.get_payload(decode=True))
+    assert event.decoded("dtstart").strftime("%H:%M") == "12:00"
+    assert event["sequence"] == 1
