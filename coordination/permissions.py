@@ -82,6 +82,7 @@ RULES: dict[str, Callable[..., bool]] = {
     "roundtable.cancel": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.invite": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.view_registrations": lambda user, obj: _organizer(user),
+    "roundtable.check_in": lambda user, obj: _organizer(user) and obj.status in ("published", "completed"),
     "invitation.answer": lambda user, obj: _organizer(user) or _focal_point_of(user, obj.organization),
     "registration.create": _may_register,
     "registration.withdraw": _may_withdraw,

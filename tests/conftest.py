@@ -6,6 +6,7 @@ import os
 import re
 import socket
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
@@ -16,6 +17,7 @@ from aiosmtpd.controller import Controller
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import event
 
 from coordination import create_app
 from coordination.auth.models import Role
@@ -209,3 +211,23 @@ def smtp_server(app):
     yield catcher
     app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
     controller.stop()
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as statements:` collects every SQL statement sent during the block."""
+
+    @contextmanager
+    def counting():
+        statements: list[str] = []
+
+        def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before_cursor_execute)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before_cursor_execute)
+
+    return counting

@@ -345,6 +345,15 @@ CASES = [
         (LOGIN, *[Redirect("/roundtables/{published}")] * 2, 403, Redirect("/roundtables/{published}")),
     ),
     Case("roundtables.registrations", "GET", "/roundtables/{published}/registrations", ORGANIZER_200),
+    Case("roundtables.check_in", "GET", "/roundtables/{published}/check-in", ORGANIZER_200),
+    Case(
+        "roundtables.check_in_person",
+        "POST",
+        "/registrations/{registration}/check-in",
+        (*ORGANIZER_ONLY, Redirect("/roundtables/{published}/check-in")),
+    ),
+    Case("roundtables.walk_in", "POST", "/roundtables/{published}/walk-in", ORGANIZER_200, data={"name": ""}),
+    Case("roundtables.attendance", "GET", "/roundtables/{published}/attendance", ORGANIZER_200),
     Case("roundtables.calendar", "GET", "/roundtables/{published}/calendar.ics", SIGNED_IN_200),
     Case("roundtables.calendar", "GET", "/roundtables/{draft}/calendar.ics", (LOGIN, 404, 404, 404, 200)),
     Case(

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -11,7 +12,7 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coordination.forms import blank_to_none
@@ -104,3 +105,13 @@ class InviteForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.organizations.choices = organizations
         self.kind.choices = [("", "—"), *kinds]
+
+
+class WalkInForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    organization_id = SelectField(_l("Organization"), coerce=int)
+
+    def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization_id.choices = organizations

@@ -12,6 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
+from coordination.auth.rules import create_person, find_user_by_email
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
@@ -333,3 +334,78 @@ def mail_registrants(roundtable: Roundtable, template: str, **context) -> list[s
             **context,
         )
     return [person.email for person in holders]
+
+
+def check_in(actor, registration: Registration) -> None:
+    """Record that the person is here (a waitlisted person who came anyway gets the seat)."""
+    require(actor, "roundtable.check_in", registration.roundtable)
+    if registration.checked_in_at is None:
+        registration.checked_in_at = utcnow()
+        registration.status = RegistrationStatus.ATTENDING
+        record_event(actor, "roundtables.check_in", registration.roundtable, person=registration.user.email)
+
+
+def undo_check_in(actor, registration: Registration) -> None:
+    """Take back a check-in made by mistake."""
+    require(actor, "roundtable.check_in", registration.roundtable)
+    if registration.checked_in_at is not None:
+        registration.checked_in_at = None
+        record_event(
+            actor, "roundtables.check_in.undo", registration.roundtable, person=registration.user.email
+        )
+
+
+def add_walk_in(
+    actor, roundtable: Roundtable, *, name: str, email: str, organization: Organization
+) -> Registration:
+    """Register and check in someone who came without registering; a new person joins the directory."""
+    require(actor, "roundtable.check_in", roundtable)
+    person = find_user_by_email(email)
+    if person is None:
+        person = create_person(actor, organization, name=name, email=email)
+    _lock(roundtable)
+    registration = db.session.scalar(
+        select(Registration).where(
+            Registration.roundtable_id == roundtable.id, Registration.user_id == person.id
+        )
+    )
+    if registration is None:
+        registration = Registration(roundtable=roundtable, user=person, registered_by_id=actor.id)
+        db.session.add(registration)
+    registration.organization_id = person.organization_id
+    registration.status = RegistrationStatus.ATTENDING
+    registration.withdrawn_at = None
+    registration.checked_in_at = utcnow()
+    db.session.flush()
+    record_event(actor, "roundtables.walk_in", roundtable, person=person.email)
+    return registration
+
+
+def check_in_list(roundtable: Roundtable, query: str | None = None) -> list[Registration]:
+    """Registrations to check in, by name; `query` matches a person's or an organization's name."""
+    statement = (
+        select(Registration)
+        .join(User, Registration.user_id == User.id)
+        .outerjoin(Organization, Registration.organization_id == Organization.id)
+        .where(Registration.roundtable_id == roundtable.id, Registration.status.in_(HOLDING))
+        .options(contains_eager(Registration.user), contains_eager(Registration.organization))
+        .order_by(func.lower(User.name))
+    )
+    if query and query.strip():
+        needle = query.strip().lower()
+        statement = statement.where(
+            func.lower(User.name).contains(needle, autoescape=True)
+            | func.lower(Organization.name).contains(needle, autoescape=True)
+        )
+    return list(db.session.scalars(statement))
+
+
+def check_in_counts(roundtable: Roundtable) -> dict[str, int]:
+    """How many hold a seat and how many are checked in."""
+    row = db.session.execute(
+        select(
+            func.count(Registration.id).filter(Registration.status == RegistrationStatus.ATTENDING),
+            func.count(Registration.checked_in_at),
+        ).where(Registration.roundtable_id == roundtable.id, Registration.status.in_(HOLDING))
+    ).one()
+    return {"attending": row[0], "checked_in": row[1]}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from coordination.auth.models import Role, User
+from coordination.directory.countries import country_name
 from coordination.directory.forms import KIND_LABELS
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
@@ -17,7 +18,7 @@ from coordination.permissions import can, require
 from coordination.roundtables import bp, rules
 from coordination.roundtables import registrations as rules_registrations
 from coordination.roundtables.calendar import calendar_of
-from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm
+from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm, WalkInForm
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 from coordination.timeutil import utcnow
@@ -386,3 +387,110 @@ def registrations(roundtable_id: int):
     require(current_user, "roundtable.view_registrations", roundtable)
     rows = rules_registrations.registrations_of(roundtable)
     return render_template("roundtables/registrations.html", roundtable=roundtable, rows=rows)
+
+
+def _check_in_page(roundtable: Roundtable, walk_in_form: WalkInForm | None = None, status: int = 200):
+    query = request.args.get("q", "")
+    context = {
+        "roundtable": roundtable,
+        "rows": rules_registrations.check_in_list(roundtable, query),
+        "counts": rules_registrations.check_in_counts(roundtable),
+        "query": query,
+        "confirm_form": ConfirmForm(),
+    }
+    if request.headers.get("HX-Request") and walk_in_form is None:
+        return render_template("roundtables/_check_in_rows.html", **context)
+    form = walk_in_form or WalkInForm(organizations=_organization_choices())
+    return render_template("roundtables/check_in.html", form=form, **context), status
+
+
+def _organization_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Organization.id, Organization.name)
+        .where(Organization.active.is_(True))
+        .order_by(Organization.name)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+@bp.get("/roundtables/<int:roundtable_id>/check-in")
+@login_required
+def check_in(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.check_in", roundtable)
+    return _check_in_page(roundtable)
+
+
+def _registration_for_check_in(registration_id: int) -> Registration:
+    registration = db.get_or_404(Registration, registration_id)
+    require(current_user, "roundtable.check_in", registration.roundtable)
+    return registration
+
+
+@bp.post("/registrations/<int:registration_id>/<any('check-in', 'undo-check-in'):action>")
+@login_required
+def check_in_person(registration_id: int, action: str):
+    registration = _registration_for_check_in(registration_id)
+    roundtable = registration.roundtable
+    if ConfirmForm().validate_on_submit():
+        if action == "check-in":
+            rules_registrations.check_in(current_user, registration)
+        else:
+            rules_registrations.undo_check_in(current_user, registration)
+        db.session.commit()
+    if request.headers.get("HX-Request"):
+        # One tap: the row and the counts change in place, without reloading the page.
+        return render_template(
+            "roundtables/_check_in_row.html",
+            roundtable=roundtable,
+            registration=registration,
+            counts=rules_registrations.check_in_counts(roundtable),
+            confirm_form=ConfirmForm(),
+            swap_counts=True,
+        )
+    return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
+
+
+@bp.post("/roundtables/<int:roundtable_id>/walk-in")
+@login_required
+def walk_in(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.check_in", roundtable)
+    form = WalkInForm(organizations=_organization_choices())
+    if form.validate_on_submit():
+        organization = db.session.get(Organization, form.organization_id.data)
+        try:
+            rules_registrations.add_walk_in(
+                current_user,
+                roundtable,
+                name=form.name.data,
+                email=form.email.data,
+                organization=organization,
+            )
+            db.session.commit()
+        except ValidationFailed as error:
+            db.session.rollback()
+            attach_error(form, error)
+        else:
+            flash(_("%(name)s is registered and checked in.", name=form.name.data), "success")
+            return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
+    return _check_in_page(roundtable, walk_in_form=form)
+
+
+@bp.get("/roundtables/<int:roundtable_id>/attendance")
+@login_required
+def attendance(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.check_in", roundtable)
+    rows = rules_registrations.check_in_list(roundtable)
+    # Ordered by country name in the reader's language, then organization, then person.
+    rows.sort(
+        key=lambda r: (
+            country_name(r.organization.country if r.organization else None).casefold() or "~",
+            (r.organization.name if r.organization else "").casefold(),
+            r.user.name.casefold(),
+        )
+    )
+    return render_template(
+        "roundtables/attendance.html", roundtable=roundtable, rows=rows, country_name=country_name
+    )
