@@ -94,6 +94,7 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Africa/Cairo"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "coordination" / "translations")
 
+    ROUNDTABLE_REMINDER_DAYS = os.environ.get("ROUNDTABLE_REMINDER_DAYS", "7,1")
     PER_PAGE = 25
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

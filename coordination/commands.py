@@ -1,6 +1,7 @@
 """Command-line tools: `flask seed-demo`, `flask create-organizer`, `flask outbox send`."""
 
 import time
+from datetime import UTC, datetime
 
 import click
 from flask import Flask, current_app, url_for
@@ -11,12 +12,15 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import INVITATION, find_user_by_email, make_token, normalize_email
 from coordination.extensions import db
 from coordination.mail.outbox import send_due
+from coordination.roundtables.reminders import send_reminders
+from coordination.timeutil import utcnow
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_organizer)
     app.cli.add_command(outbox)
+    app.cli.add_command(roundtables_group)
 
 
 @click.command("seed-demo")
@@ -77,3 +81,22 @@ def outbox_send(loop: bool, every: int) -> None:
         if not loop:
             return
         time.sleep(every)
+
+
+@click.group("roundtables")
+def roundtables_group() -> None:
+    """Roundtables."""
+
+
+@roundtables_group.command("remind")
+@click.option(
+    "--at", "at", default=None, help="Act as if it were this UTC time (ISO 8601), to check a schedule."
+)
+def roundtables_remind(at: str | None) -> None:
+    """Mail registrants ROUNDTABLE_REMINDER_DAYS before each roundtable; never the same reminder twice."""
+    now = datetime.fromisoformat(at).replace(tzinfo=UTC) if at else utcnow()
+    days = [int(day) for day in current_app.config["ROUNDTABLE_REMINDER_DAYS"].split(",") if day.strip()]
+    queued = send_reminders(now, days)
+    db.session.commit()
+    send_due()
+    click.echo(f"roundtables: {queued} reminders queued")

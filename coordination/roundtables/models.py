@@ -168,3 +168,17 @@ class Registration(db.Model):
     roundtable: Mapped[Roundtable] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     organization: Mapped[Organization | None] = relationship()
+
+
+class SentReminder(db.Model):
+    """A reminder mailed for a registration, so that running the reminders again sends nothing twice."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (
+        UniqueConstraint("registration_id", "kind", name="uq_sent_reminders_registration_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # "days-7", "days-1"
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
