@@ -354,6 +354,12 @@ CASES = [
     ),
     Case("roundtables.walk_in", "POST", "/roundtables/{published}/walk-in", ORGANIZER_200, data={"name": ""}),
     Case("roundtables.attendance", "GET", "/roundtables/{published}/attendance", ORGANIZER_200),
+    Case(
+        "roundtables.prepare_next",
+        "POST",
+        "/roundtables/{published}/prepare-next",
+        (*ORGANIZER_ONLY, Redirect("/edit")),
+    ),
     Case("roundtables.calendar", "GET", "/roundtables/{published}/calendar.ics", SIGNED_IN_200),
     Case("roundtables.calendar", "GET", "/roundtables/{draft}/calendar.ics", (LOGIN, 404, 404, 404, 200)),
     Case(

@@ -1,6 +1,6 @@
 """What the roundtables area does: schedule, publish, complete, cancel, and keep the agenda."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
@@ -11,7 +11,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.permissions import can, require
 from coordination.records import apply_changes
-from coordination.roundtables.models import AgendaItem, Roundtable, RoundtableStatus, Series
+from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series
 from coordination.roundtables.registrations import mail_registrants
 
 ROUNDTABLE_FIELDS = (
@@ -199,3 +199,68 @@ def move_agenda_item(actor, item: AgendaItem, step: int) -> None:
         items[index], items[target] = items[target], items[index]
         for position, entry in enumerate(items, start=1):
             entry.position = position
+
+
+def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
+    """A new draft in the same series, a week later, with the settings and the agenda copied.
+
+    Its invitation page starts with the previous roundtable's organizations ticked
+    (`previous_invitation_list`): nobody is mailed until the organizer sends the invitations.
+    """
+    require(actor, "roundtable.create")
+    if roundtable.series is None:
+        roundtable.series = _series(roundtable.title)
+    shift = timedelta(days=7)
+    copy = Roundtable(
+        series=roundtable.series,
+        title=roundtable.title,
+        description=roundtable.description,
+        starts_at=roundtable.starts_at + shift,
+        ends_at=roundtable.ends_at + shift,
+        timezone=roundtable.timezone,
+        venue=roundtable.venue,
+        online_url=roundtable.online_url,
+        languages=list(roundtable.languages),
+        capacity=roundtable.capacity,
+        seats_per_organization=roundtable.seats_per_organization,
+        sdgs=list(roundtable.sdgs),
+        service_areas=list(roundtable.service_areas),
+        created_by_id=actor.id,
+    )
+    for item in roundtable.agenda:
+        copy.agenda.append(
+            AgendaItem(
+                position=item.position,
+                starts_at=item.starts_at + shift if item.starts_at else None,
+                duration_minutes=item.duration_minutes,
+                title=item.title,
+                presenter_id=item.presenter_id,
+                presenter_name=item.presenter_name,
+                service_area=item.service_area,
+            )
+        )
+    db.session.add(copy)
+    db.session.flush()
+    record_event(actor, "roundtables.prepare_next", copy, source=roundtable.id)
+    return copy
+
+
+def previous_invitation_list(roundtable: Roundtable) -> list[int]:
+    """The organizations invited to the series' roundtable before this one."""
+    if roundtable.series_id is None:
+        return []
+    previous = db.session.scalar(
+        select(Roundtable.id)
+        .where(
+            Roundtable.series_id == roundtable.series_id,
+            Roundtable.starts_at < roundtable.starts_at,
+            Roundtable.id != roundtable.id,
+        )
+        .order_by(Roundtable.starts_at.desc())
+        .limit(1)
+    )
+    if previous is None:
+        return []
+    return list(
+        db.session.scalars(select(Invitation.organization_id).where(Invitation.roundtable_id == previous))
+    )

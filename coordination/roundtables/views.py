@@ -274,6 +274,8 @@ def invitations(roundtable_id: int):
         organizations=[(organization.id, organization.name) for organization in candidates],
         kinds=[(kind, str(label)) for kind, label in KIND_LABELS.items()],
     )
+    if not form.is_submitted():
+        form.organizations.data = rules.previous_invitation_list(roundtable)
     if form.validate_on_submit():
         require(current_user, "roundtable.invite", roundtable)
         chosen = {organization.id: organization for organization in candidates}
@@ -494,3 +496,16 @@ def attendance(roundtable_id: int):
     return render_template(
         "roundtables/attendance.html", roundtable=roundtable, rows=rows, country_name=country_name
     )
+
+
+@bp.post("/roundtables/<int:roundtable_id>/prepare-next")
+@login_required
+def prepare_next(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.create")
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+    copy = rules.prepare_next(current_user, roundtable)
+    db.session.commit()
+    flash(_("A new draft is ready: check its date, then send the invitations."), "success")
+    return redirect(url_for("roundtables.edit", roundtable_id=copy.id))

@@ -181,3 +181,29 @@ def test_an_agenda_item_without_title_is_refused(client, organizer):
     )
     assert response.status_code == 200
     assert db.session.scalar(db.select(db.func.count(AgendaItem.id))) == 0
+
+
+def test_preparing_the_next_one_copies_settings_agenda_and_invitation_list(
+    client, organizer, organization, other_organization
+):
+    login(client, organizer)
+    first = _create(client)
+    client.post(f"/roundtables/{first.id}/agenda", data={"title": "Welcome", "duration_minutes": "15"})
+    client.post(f"/roundtables/{first.id}/publish")
+    client.post(f"/roundtables/{first.id}/invitations", data={"organizations": [str(organization.id)]})
+
+    response = client.post(f"/roundtables/{first.id}/prepare-next")
+    copy = db.session.scalar(db.select(Roundtable).where(Roundtable.id != first.id))
+    assert response.headers["Location"].endswith(f"/roundtables/{copy.id}/edit")
+    assert (copy.status, copy.series_id, copy.capacity, copy.sdgs) == (
+        "draft",
+        first.series_id,
+        60,
+        [3, 8, 10, 16],
+    )
+    assert [item.title for item in copy.agenda] == ["Welcome"]
+    assert (copy.starts_at - first.starts_at).days == 7
+
+    page = client.get(f"/roundtables/{copy.id}/invitations").get_data(as_text=True)
+    ticked = [line for line in page.splitlines() if 'name="organizations"' in line and "checked" in line]
+    assert len(ticked) == 1 and f'value="{organization.id}"' in ticked[0]
