@@ -4,7 +4,7 @@ import re
 
 from coordination.auth.models import User
 from coordination.extensions import db
-from coordination.roundtables.models import Registration
+from coordination.roundtables.models import Invitation, Registration
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.roundtables.conftest import make_roundtable
@@ -115,3 +115,19 @@ def test_the_one_tap_form_carries_its_csrf_token(csrf_app, organizer, member):
     )
     assert response.status_code == 200
     assert db.session.get(Registration, registration.id).checked_in_at is not None
+
+
+def test_event_page_and_invitation_overview_queries_do_not_grow(client, organizer, count_queries):
+    small, large = make_roundtable(title="Small"), make_roundtable(title="Large")
+    for roundtable, size in ((small, 5), (large, 200)):
+        embassies = [make_organization(name=f"{roundtable.title} embassy {n}") for n in range(size)]
+        db.session.add_all(Invitation(roundtable=roundtable, organization=embassy) for embassy in embassies)
+        _registered(roundtable, *[make_user(organization=embassies[n % size]) for n in range(size)])
+    login(client, organizer)
+    for path in ("/roundtables/{}", "/roundtables/{}/invitations", "/roundtables/{}/registrations"):
+        counts = []
+        for roundtable in (small, large):
+            with count_queries() as statements:
+                assert client.get(path.format(roundtable.id)).status_code == 200
+            counts.append(len(statements))
+        assert counts[0] == counts[1], path
