@@ -354,6 +354,10 @@ CASES = [
     ),
     Case("roundtables.walk_in", "POST", "/roundtables/{published}/walk-in", ORGANIZER_200, data={"name": ""}),
     Case("roundtables.attendance", "GET", "/roundtables/{published}/attendance", ORGANIZER_200),
+    Case("roundtables.calendar_feed", "GET", "/calendar/unknown-token.ics", (404,) * 5),
+    Case(
+        "roundtables.renew_calendar_feed", "POST", "/profile/calendar", (LOGIN, *[Redirect("/profile")] * 4)
+    ),
     Case(
         "roundtables.prepare_next",
         "POST",

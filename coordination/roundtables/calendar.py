@@ -1,11 +1,15 @@
 """Roundtables as iCalendar (RFC 5545): a stable UID, a growing SEQUENCE, the event's time zone."""
 
+import secrets
 from zoneinfo import ZoneInfo
 
 import icalendar
 from flask import url_for
+from sqlalchemy import select
 
-from coordination.roundtables.models import Roundtable, RoundtableStatus
+from coordination.auth.models import User
+from coordination.extensions import db
+from coordination.roundtables.models import Registration, RegistrationStatus, Roundtable, RoundtableStatus
 from coordination.timeutil import utcnow
 
 PRODID = "-//IOM Egypt//Roundtable//EN"
@@ -54,3 +58,31 @@ def ics_attachment(roundtable: Roundtable) -> dict:
         "content_type": "text/calendar; charset=utf-8; method=PUBLISH",
         "data": calendar_of([roundtable]).decode(),
     }
+
+
+def registered_roundtables(user) -> list[Roundtable]:
+    """The roundtables `user` holds a seat or a waitlist place for, cancelled ones included."""
+    return list(
+        db.session.scalars(
+            select(Roundtable)
+            .join(Registration, Registration.roundtable_id == Roundtable.id)
+            .where(
+                Registration.user_id == user.id,
+                Registration.status.in_((RegistrationStatus.ATTENDING, RegistrationStatus.WAITLISTED)),
+                Roundtable.status != RoundtableStatus.DRAFT,
+            )
+            .order_by(Roundtable.starts_at)
+        )
+    )
+
+
+def renew_calendar_token(user) -> str:
+    """Give `user` a new feed address; the old one stops working at once."""
+    user.calendar_token = secrets.token_urlsafe(32)
+    return user.calendar_token
+
+
+def user_for_calendar_token(token: str):
+    """The active user whose feed this is, or None."""
+    user = db.session.scalar(select(User).where(User.calendar_token == token))
+    return user if user is not None and user.active else None

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
 from coordination.directory.countries import country_name
 from coordination.directory.forms import KIND_LABELS
@@ -16,6 +17,7 @@ from coordination.extensions import db
 from coordination.forms import ConfirmForm, attach_error
 from coordination.permissions import can, require
 from coordination.roundtables import bp, rules
+from coordination.roundtables import calendar as calendars
 from coordination.roundtables import registrations as rules_registrations
 from coordination.roundtables.calendar import calendar_of
 from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm, WalkInForm
@@ -509,3 +511,26 @@ def prepare_next(roundtable_id: int):
     db.session.commit()
     flash(_("A new draft is ready: check its date, then send the invitations."), "success")
     return redirect(url_for("roundtables.edit", roundtable_id=copy.id))
+
+
+@bp.get("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """A person's private feed of the roundtables they registered for; the token is the key."""
+    user = calendars.user_for_calendar_token(token)
+    if user is None:
+        abort(404)
+    return Response(
+        calendars.calendar_of(calendars.registered_roundtables(user), name="Roundtables"),
+        mimetype="text/calendar",
+    )
+
+
+@bp.post("/profile/calendar")
+@login_required
+def renew_calendar_feed():
+    if ConfirmForm().validate_on_submit():
+        calendars.renew_calendar_token(current_user)
+        record_event(current_user, "roundtables.calendar_feed.renew", current_user)
+        db.session.commit()
+        flash(_("Your calendar address is ready. Any earlier address no longer works."), "success")
+    return redirect(url_for("auth.profile"))

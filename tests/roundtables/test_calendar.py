@@ -1,10 +1,12 @@
 """Roundtables in calendars: the .ics download and the one attached to invitations."""
 
+import re
 from datetime import UTC, datetime
 
 import icalendar
 import pytest
 
+from coordination.auth.models import User
 from coordination.extensions import db
 from coordination.roundtables.models import Registration, Roundtable
 from tests.conftest import body_text, login
@@ -112,3 +114,29 @@ def test_registrants_get_the_new_time_with_an_updated_ics(client, organizer, mem
     event = _event(attachment.get_payload(decode=True))
     assert event.decoded("dtstart").strftime("%H:%M") == "12:00"
     assert event["sequence"] == 1
+
+
+def test_private_feed_lists_my_roundtables_until_i_replace_its_address(app, client, member):
+    mine = make_roundtable(title="Mine")
+    make_roundtable(title="Not mine")
+    _registered(mine, member)
+    login(client, member)
+    client.post("/profile/calendar")
+    profile = client.get("/profile").get_data(as_text=True)
+    feed = re.search(r'value="https?://[^/"]+(/calendar/[^"]+\.ics)"', profile).group(1)
+
+    anonymous = app.test_client()  # calendar applications do not sign in: the address is the key
+    response = anonymous.get(feed)
+    assert response.mimetype == "text/calendar"
+    summaries = [
+        str(event["summary"]) for event in icalendar.Calendar.from_ical(response.data).walk("VEVENT")
+    ]
+    assert summaries == ["Mine"]
+
+    client.post("/profile/calendar")
+    assert anonymous.get(feed).status_code == 404
+    assert db.session.get(User, member.id).calendar_token not in feed
+
+
+def test_an_unknown_feed_address_is_not_found(client):
+    assert client.get("/calendar/not-a-real-token.ics").status_code == 404
