@@ -6,7 +6,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.exc import IntegrityError
 
 from coordination.auth.models import User
 from coordination.directory import bp, freshness, rules
@@ -19,9 +18,8 @@ from coordination.directory.forms import (
     PersonForm,
 )
 from coordination.directory.models import Organization
-from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.forms import ConfirmForm, attach_error
+from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import csrf_slot, fragments
 from coordination.i18n import current_language
 from coordination.pagination import paginate_rows
@@ -49,27 +47,6 @@ def _organization(organization_id: int) -> Organization:
     if not organization.active and not current_user.is_organizer:
         abort(404)
     return organization
-
-
-def _run(form, rule, *args, **kwargs) -> tuple[bool, object]:
-    """Call `rule` and commit; its refusal, or the database's, becomes a form error.
-
-    Returns whether it succeeded and what the rule returned.
-    """
-    try:
-        result = rule(*args, **kwargs)
-        db.session.commit()
-    except ValidationFailed as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return False, None
-    except IntegrityError:
-        db.session.rollback()
-        form.form_errors.append(
-            _("This conflicts with a record saved meanwhile. Check the values and save again.")
-        )
-        return False, None
-    return True, result
 
 
 @bp.get("/organizations")
@@ -102,7 +79,7 @@ def create_organization():
     require(current_user, "organization.create")
     form = OrganizationForm()
     if form.validate_on_submit():
-        saved, organization = _run(
+        saved, organization = run_rule(
             form, rules.create_organization, current_user, **_organization_fields(form)
         )
         if saved:
@@ -141,7 +118,9 @@ def edit_organization(organization_id: int):
     form = OrganizationForm(obj=organization)
     if (
         form.validate_on_submit()
-        and _run(form, rules.update_organization, current_user, organization, **_organization_fields(form))[0]
+        and run_rule(
+            form, rules.update_organization, current_user, organization, **_organization_fields(form)
+        )[0]
     ):
         flash(_("The organization has been saved."), "success")
         return redirect(url_for("directory.organization", organization_id=organization.id))
@@ -196,7 +175,7 @@ def add_person(organization_id: int):
     form = PersonForm(roles=assignable_roles(current_user, organization))
     if form.validate_on_submit():
         invite = form.send_invitation.data
-        saved, person = _run(
+        saved, person = run_rule(
             form, rules.add_person, current_user, organization, invite=invite, **_person_fields(form)
         )
         if saved:
@@ -225,7 +204,7 @@ def edit_person(person_id: int):
     del form.send_invitation
     if (
         form.validate_on_submit()
-        and _run(form, rules.update_person, current_user, person, **_person_fields(form))[0]
+        and run_rule(form, rules.update_person, current_user, person, **_person_fields(form))[0]
     ):
         flash(_("%(name)s has been saved.", name=person.name), "success")
         return redirect(_back_to(person))

@@ -14,7 +14,7 @@ from coordination.directory.forms import KIND_LABELS
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.forms import ConfirmForm, attach_error
+from coordination.forms import ConfirmForm, attach_error, run_rule
 from coordination.permissions import can, require
 from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
@@ -42,18 +42,6 @@ def _roundtable(roundtable_id: int) -> Roundtable:
     return roundtable
 
 
-def _run(form, rule, *args, **kwargs) -> tuple[bool, object]:
-    """Call `rule` and commit; a ValidationFailed becomes a form error."""
-    try:
-        result = rule(*args, **kwargs)
-        db.session.commit()
-    except ValidationFailed as error:
-        db.session.rollback()
-        attach_error(form, error)
-        return False, None
-    return True, result
-
-
 def _fields(form: RoundtableForm) -> dict:
     return {name: getattr(form, name).data for name in (*rules.ROUNDTABLE_FIELDS, "series_name")}
 
@@ -71,7 +59,7 @@ def create():
     require(current_user, "roundtable.create")
     form = RoundtableForm()
     if form.validate_on_submit():
-        saved, roundtable = _run(form, rules.create_roundtable, current_user, **_fields(form))
+        saved, roundtable = run_rule(form, rules.create_roundtable, current_user, **_fields(form))
         if saved:
             flash(_("The roundtable has been saved as a draft. Add its agenda, then publish it."), "success")
             return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
@@ -125,7 +113,7 @@ def edit(roundtable_id: int):
             getattr(form, name).data = rules.to_local(getattr(roundtable, name), roundtable.timezone)
     if (
         form.validate_on_submit()
-        and _run(form, rules.update_roundtable, current_user, roundtable, **_fields(form))[0]
+        and run_rule(form, rules.update_roundtable, current_user, roundtable, **_fields(form))[0]
     ):
         flash(_("The roundtable has been saved."), "success")
         return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
@@ -164,7 +152,7 @@ def cancel(roundtable_id: int):
     form = CancelForm()
     if (
         form.validate_on_submit()
-        and _run(form, rules.cancel_roundtable, current_user, roundtable, form.reason.data)[0]
+        and run_rule(form, rules.cancel_roundtable, current_user, roundtable, form.reason.data)[0]
     ):
         flash(_("The roundtable is cancelled."), "success")
         return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
@@ -196,7 +184,7 @@ def agenda(roundtable_id: int):
     form = AgendaItemForm(presenters=_presenters())
     if (
         form.validate_on_submit()
-        and _run(form, rules.add_agenda_item, current_user, roundtable, **_agenda_fields(form))[0]
+        and run_rule(form, rules.add_agenda_item, current_user, roundtable, **_agenda_fields(form))[0]
     ):
         flash(_("The item has been added to the agenda."), "success")
         return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
@@ -223,7 +211,7 @@ def edit_agenda_item(item_id: int):
         form.starts_at.data = rules.to_local(item.starts_at, roundtable.timezone)
     if (
         form.validate_on_submit()
-        and _run(form, rules.update_agenda_item, current_user, item, **_agenda_fields(form))[0]
+        and run_rule(form, rules.update_agenda_item, current_user, item, **_agenda_fields(form))[0]
     ):
         flash(_("The agenda item has been saved."), "success")
         return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
