@@ -84,10 +84,6 @@ class FragmentCache:
                         self._items.popitem(last=False)
         return html.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in html else html
 
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
 
 CSRF_SLOT = "csrf-token-slot-7f3a"
 

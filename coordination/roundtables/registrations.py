@@ -13,11 +13,12 @@ from sqlalchemy.orm import contains_eager, joinedload
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
 from coordination.auth.rules import create_person, find_user_by_email
+from coordination.directory.countries import country_name
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.mail.outbox import queue_mail
-from coordination.permissions import require
+from coordination.permissions import can, require
 from coordination.roundtables.calendar import ics_attachment
 from coordination.roundtables.models import (
     Invitation,
@@ -156,11 +157,7 @@ def register(actor, roundtable: Roundtable, person: User) -> Registration:
     if invitation is None:
         raise ValidationFailed(_l("This person's organization is not invited."))
     _lock(roundtable)
-    registration = db.session.scalar(
-        select(Registration).where(
-            Registration.roundtable_id == roundtable.id, Registration.user_id == person.id
-        )
-    )
+    registration = _registration_of(roundtable, person)
     if registration is not None and registration.status in HOLDING:
         raise ValidationFailed(_l("%(name)s is already registered.", name=person.name))
     quota = roundtable.seats_per_organization
@@ -364,11 +361,7 @@ def add_walk_in(
     if person is None:
         person = create_person(actor, organization, name=name, email=email)
     _lock(roundtable)
-    registration = db.session.scalar(
-        select(Registration).where(
-            Registration.roundtable_id == roundtable.id, Registration.user_id == person.id
-        )
-    )
+    registration = _registration_of(roundtable, person)
     if registration is None:
         registration = Registration(roundtable=roundtable, user=person, registered_by_id=actor.id)
         db.session.add(registration)
@@ -409,3 +402,42 @@ def check_in_counts(roundtable: Roundtable) -> dict[str, int]:
         ).where(Registration.roundtable_id == roundtable.id, Registration.status.in_(HOLDING))
     ).one()
     return {"attending": row[0], "checked_in": row[1]}
+
+
+def _registration_of(roundtable: Roundtable, person: User) -> Registration | None:
+    """The person's registration row for the roundtable, whatever its status."""
+    return db.session.scalar(
+        select(Registration).where(
+            Registration.roundtable_id == roundtable.id, Registration.user_id == person.id
+        )
+    )
+
+
+def registrable_people(viewer, roundtable: Roundtable, invitation, delegation) -> list[User]:
+    """Whom `viewer` may register now: themself, or (a focal point) their organization's people."""
+    if invitation is None or roundtable.status != RoundtableStatus.PUBLISHED:
+        return []
+    registered = {registration.user_id for registration in delegation}
+    people = db.session.scalars(
+        select(User)
+        .where(User.organization_id == invitation.organization_id, User.active.is_(True))
+        .order_by(User.name)
+    )
+    return [
+        person
+        for person in people
+        if person.id not in registered and can(viewer, "registration.create", (roundtable, person))
+    ]
+
+
+def attendance_sheet(roundtable: Roundtable) -> list[Registration]:
+    """Everyone expected, ordered by country name in the reader's language, organization, name."""
+    rows = check_in_list(roundtable)
+    rows.sort(
+        key=lambda r: (
+            country_name(r.organization.country if r.organization else None).casefold() or "~",
+            (r.organization.name if r.organization else "").casefold(),
+            r.user.name.casefold(),
+        )
+    )
+    return rows

@@ -79,26 +79,9 @@ def detail(roundtable_id: int):
         confirm_form=ConfirmForm(),
         invitation=invitation,
         delegation=delegation,
-        candidates=_candidates(roundtable, invitation, delegation),
+        candidates=rules_registrations.registrable_people(current_user, roundtable, invitation, delegation),
         attending_organizations=rules_registrations.attending_organizations(roundtable),
     )
-
-
-def _candidates(roundtable: Roundtable, invitation, delegation) -> list[User]:
-    """Whom the viewer may register now: themself, or (a focal point) their organization's people."""
-    if invitation is None or roundtable.status != "published":
-        return []
-    registered = {registration.user_id for registration in delegation}
-    people = db.session.scalars(
-        select(User)
-        .where(User.organization_id == invitation.organization_id, User.active.is_(True))
-        .order_by(User.name)
-    )
-    return [
-        person
-        for person in people
-        if person.id not in registered and can(current_user, "registration.create", (roundtable, person))
-    ]
 
 
 @bp.route("/roundtables/<int:roundtable_id>/edit", methods=["GET", "POST"])
@@ -474,15 +457,7 @@ def walk_in(roundtable_id: int):
 def attendance(roundtable_id: int):
     roundtable = _roundtable(roundtable_id)
     require(current_user, "roundtable.check_in", roundtable)
-    rows = rules_registrations.check_in_list(roundtable)
-    # Ordered by country name in the reader's language, then organization, then person.
-    rows.sort(
-        key=lambda r: (
-            country_name(r.organization.country if r.organization else None).casefold() or "~",
-            (r.organization.name if r.organization else "").casefold(),
-            r.user.name.casefold(),
-        )
-    )
+    rows = rules_registrations.attendance_sheet(roundtable)
     return render_template(
         "roundtables/attendance.html", roundtable=roundtable, rows=rows, country_name=country_name
     )
