@@ -1,54 +1,35 @@
-"""Who may do what: the permission matrix over every route × role, and the policy functions alone."""
+"""Who may do what: the matrix of the foundation's and roundtables' routes × roles, the guard that
+every route of the application is in some area's matrix, and the policy functions alone."""
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask_login import AnonymousUserMixin
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from coordination.audit.models import AuditEvent
 from coordination.auth.models import Role, User
 from coordination.auth.rules import INVITATION, RESET, make_token
-from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage, OutboxStatus
 from coordination.permissions import assignable_roles, can
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from tests.conftest import login
 from tests.factories import make_organization, make_user
-
-ROLES = ("anonymous", "member", "focal_point", "other_focal_point", "organizer")
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A 302 whose Location contains `to` (formatted with the records' ids)."""
-
-    to: str
-
-
-LOGIN = Redirect("/login")
-
-
-@dataclass(frozen=True)
-class Case:
-    endpoint: str
-    method: str
-    path: str  # formatted with the ids and tokens of the `records` fixture
-    expected: tuple  # one answer per role, in the order of ROLES
-    data: dict | None = None
-    note: str = ""
-
-    def __post_init__(self):
-        assert len(self.expected) == len(ROLES), self
-
-
-EVERYONE_200 = (200, 200, 200, 200, 200)
-SIGNED_IN_200 = (LOGIN, 200, 200, 200, 200)
-ORGANIZER_200 = (LOGIN, 403, 403, 403, 200)
-ORGANIZER_ONLY = (LOGIN, 403, 403, 403)
-EVERYONE_400 = (400, 400, 400, 400, 400)
+from tests.matrix import (
+    EVERYONE_200,
+    EVERYONE_400,
+    LOGIN,
+    ORGANIZER_200,
+    ORGANIZER_ONLY,
+    SIGNED_IN_200,
+    Case,
+    Redirect,
+    all_cases,
+    check,
+    check_paths,
+    database_state,
+    params,
+)
 
 CASES = [
     # Public pages.
@@ -375,13 +356,6 @@ CASES = [
 ]
 
 
-def _matrix():
-    for case in CASES:
-        for role, expected in zip(ROLES, case.expected, strict=True):
-            label = f"{case.method} {case.path} {case.note}".strip()
-            yield pytest.param(case, role, expected, id=f"{label} [{role}]")
-
-
 @pytest.fixture
 def records(organization, other_organization, organizer, focal_point, member, other_focal_point):
     """Every record a route of the matrix points at, and the users who act on them."""
@@ -436,78 +410,26 @@ def records(organization, other_organization, organizer, focal_point, member, ot
     return {"users": users, "ids": ids}
 
 
-def _database_state():
-    """What a refused request must leave untouched."""
-    db.session.rollback()
-    return {
-        "organizations": db.session.execute(
-            select(Organization.id, Organization.name, Organization.active, Organization.updated_at).order_by(
-                Organization.id
-            )
-        ).all(),
-        "users": db.session.execute(
-            select(
-                User.id,
-                User.email,
-                User.name,
-                User.role,
-                User.active,
-                User.password_hash,
-                User.login_stamp,
-                User.preferred_language,
-                User.invited_at,
-            ).order_by(User.id)
-        ).all(),
-        "outbox": db.session.execute(
-            select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.next_attempt_at).order_by(
-                OutboxMessage.id
-            )
-        ).all(),
-        "audit_events": db.session.scalar(select(func.count(AuditEvent.id))),
-    }
-
-
-@pytest.mark.parametrize(("case", "role", "expected"), list(_matrix()))
+@pytest.mark.parametrize(("case", "role", "expected"), list(params(CASES)))
 def test_permission_matrix(app, client, records, case, role, expected):
-    if role != "anonymous":
-        login(client, records["users"][role])
-    path = case.path.format(**records["ids"])
-    before = _database_state()
-    data = {
-        key: value.format(**records["ids"]) if isinstance(value, str) else value
-        for key, value in (case.data or {}).items()
-    }
-    response = client.open(path, method=case.method, data=data)
-
-    if isinstance(expected, Redirect):
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        assert expected.to.format(**records["ids"]) in response.headers["Location"]
-    else:
-        assert response.status_code == expected, response.get_data(as_text=True)[:500]
-    if expected == 403:
-        assert "Not allowed" in response.get_data(as_text=True)
-    if expected in (LOGIN, 400, 403, 404):
-        assert _database_state() == before, "a refused request changed the database"
+    check(client, records, case, role, expected, database_state)
 
 
 def test_every_route_is_in_the_matrix(app):
-    """A new route (or a new method on one) fails here until the matrix says who may use it."""
+    """A new route (or a new method on one) fails here until some area's matrix says who may use it."""
     routes = {
         (rule.endpoint, method)
         for rule in app.url_map.iter_rules()
         if rule.endpoint != "static"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
-    covered = {(case.endpoint, case.method) for case in CASES}
+    covered = {(case.endpoint, case.method) for case in all_cases()}
     assert routes - covered == set()
     assert covered - routes == set(), "the matrix names a route that does not exist"
 
 
 def test_matrix_paths_reach_the_endpoint_they_name(app, records):
-    adapter = app.url_map.bind("roundtable.test")
-    for case in CASES:
-        endpoint, _ = adapter.match(case.path.format(**records["ids"]), method=case.method)
-        assert endpoint == case.endpoint, case
+    check_paths(app, records, CASES)
 
 
 # The policy functions on their own.
