@@ -1,0 +1,47 @@
+"""The pages the benchmark loads, one module per area.
+
+Each module of this package has a function `build(context: Context) -> list[Target]`. It runs
+inside the application context, after the directory (500 organizations, 5,000 people and the
+benchmark organizer) is in the database; it adds the area's records (bulk inserts, please: the
+dataset should take seconds) and names the pages to load. Modules run in alphabetical order,
+`directory` first.
+"""
+
+import importlib
+import pkgutil
+import random
+from dataclasses import dataclass
+
+
+class BenchError(Exception):
+    """Something needed for the measurement did not work; the message says what."""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    path: str
+    # The e-mail of the user the page is loaded as (signed in through the login form with
+    # `Context.password`); None loads it anonymously.
+    user: str | None = None
+    expect_text: str | None = None
+    # When set, the page's target is "p50 latency at most this many times the reference's p50"
+    # instead of the foundation's ratios (requests/s and p99).
+    max_p50_ratio: float | None = None
+
+
+@dataclass
+class Context:
+    rng: random.Random
+    organizer_email: str
+    # The password of the benchmark organizer; give a user `password_hash` to sign in as them too.
+    password: str
+    password_hash: str
+    organization_ids: list[int]  # every organization, in insertion order
+    active_organization_ids: list[int]
+
+
+def modules() -> list:
+    names = sorted(info.name for info in pkgutil.iter_modules(__path__))
+    names.sort(key=lambda name: name != "directory")
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
