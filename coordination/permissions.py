@@ -82,10 +82,18 @@ RULES: dict[str, Callable[..., bool]] = {
     "roundtable.cancel": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.invite": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.view_registrations": lambda user, obj: _organizer(user),
-    "roundtable.check_in": lambda user, obj: _organizer(user) and obj.status in ("published", "completed"),
+    "roundtable.check_in": lambda user, obj: (
+        obj.status in ("published", "completed")
+        and (_organizer(user) or (_signed_in(user) and user.id in (obj.check_in_helpers or ())))
+    ),
+    "roundtable.delegate_check_in": lambda user, obj: _organizer(user) and obj.status != "cancelled",
     "invitation.answer": lambda user, obj: _organizer(user) or _focal_point_of(user, obj.organization),
     "registration.create": _may_register,
     "registration.withdraw": _may_withdraw,
+    # A focal point adds a colleague who is not yet in the directory while registering them.
+    "registration.create_new": lambda user, obj: (
+        _focal_point_of(user, user.organization) and obj.status == "published"
+    ),
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
     "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",

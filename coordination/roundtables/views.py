@@ -20,7 +20,15 @@ from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
 from coordination.roundtables import registrations as rules_registrations
 from coordination.roundtables.calendar import calendar_of
-from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm, WalkInForm
+from coordination.roundtables.forms import (
+    AgendaItemForm,
+    CancelForm,
+    CheckInHelperForm,
+    InviteForm,
+    NewPersonForm,
+    RoundtableForm,
+    WalkInForm,
+)
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 from coordination.timeutil import utcnow
@@ -69,7 +77,10 @@ def create():
 @bp.get("/roundtables/<int:roundtable_id>")
 @login_required
 def detail(roundtable_id: int):
-    roundtable = _roundtable(roundtable_id)
+    return _detail_page(_roundtable(roundtable_id))
+
+
+def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None = None):
     organization_id = current_user.organization_id
     invitation = rules_registrations.invitation_for(roundtable, organization_id)
     delegation = rules_registrations.delegation(roundtable, organization_id) if invitation else []
@@ -81,6 +92,7 @@ def detail(roundtable_id: int):
         delegation=delegation,
         candidates=rules_registrations.registrable_people(current_user, roundtable, invitation, delegation),
         attending_organizations=rules_registrations.attending_organizations(roundtable),
+        new_person_form=new_person_form or NewPersonForm(),
     )
 
 
@@ -332,6 +344,27 @@ def register(roundtable_id: int):
     return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
 
 
+@bp.post("/roundtables/<int:roundtable_id>/register-new")
+@login_required
+def register_new_person(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "registration.create_new", roundtable)
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in ("name", "email", "preferred_language")}
+        saved, registration = run_rule(
+            form, rules_registrations.register_new_person, current_user, roundtable, **fields
+        )
+        if saved:
+            name = registration.user.name
+            if registration.status == "waitlisted":
+                flash(_("The roundtable is full: %(name)s is on the waitlist.", name=name), "warning")
+            else:
+                flash(_("%(name)s is registered and invited to the platform.", name=name), "success")
+            return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+    return _detail_page(roundtable, new_person_form=form)
+
+
 @bp.post("/registrations/<int:registration_id>/withdraw")
 @login_required
 def withdraw(registration_id: int):
@@ -364,7 +397,12 @@ def registrations(roundtable_id: int):
     return render_template("roundtables/registrations.html", roundtable=roundtable, rows=rows)
 
 
-def _check_in_page(roundtable: Roundtable, walk_in_form: WalkInForm | None = None, status: int = 200):
+def _check_in_page(
+    roundtable: Roundtable,
+    walk_in_form: WalkInForm | None = None,
+    helper_form: CheckInHelperForm | None = None,
+    status: int = 200,
+):
     query = request.args.get("q", "")
     context = {
         "roundtable": roundtable,
@@ -376,6 +414,9 @@ def _check_in_page(roundtable: Roundtable, walk_in_form: WalkInForm | None = Non
     if request.headers.get("HX-Request") and walk_in_form is None:
         return render_template("roundtables/_check_in_rows.html", **context)
     form = walk_in_form or WalkInForm(organizations=_organization_choices())
+    if can(current_user, "roundtable.delegate_check_in", roundtable):
+        context["helper_form"] = helper_form or CheckInHelperForm()
+        context["helpers"] = rules_registrations.check_in_helpers(roundtable)
     return render_template("roundtables/check_in.html", form=form, **context), status
 
 
@@ -450,6 +491,38 @@ def walk_in(roundtable_id: int):
             flash(_("%(name)s is registered and checked in.", name=form.name.data), "success")
             return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
     return _check_in_page(roundtable, walk_in_form=form)
+
+
+@bp.post("/roundtables/<int:roundtable_id>/check-in/helpers")
+@login_required
+def add_check_in_helper(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.delegate_check_in", roundtable)
+    form = CheckInHelperForm()
+    if form.validate_on_submit():
+        saved, helper = run_rule(
+            form, rules_registrations.add_check_in_helper, current_user, roundtable, form.email.data
+        )
+        if saved:
+            flash(
+                _("%(name)s can now check people in; they have been mailed the link.", name=helper.name),
+                "success",
+            )
+            return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
+    return _check_in_page(roundtable, helper_form=form)
+
+
+@bp.post("/roundtables/<int:roundtable_id>/check-in/helpers/<int:user_id>/remove")
+@login_required
+def remove_check_in_helper(roundtable_id: int, user_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.delegate_check_in", roundtable)
+    helper = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        rules_registrations.remove_check_in_helper(current_user, roundtable, helper)
+        db.session.commit()
+        flash(_("%(name)s no longer helps with the check-in.", name=helper.name), "success")
+    return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
 
 
 @bp.get("/roundtables/<int:roundtable_id>/attendance")
