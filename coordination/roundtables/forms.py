@@ -16,6 +16,7 @@ from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, 
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coordination.auth.forms import LANGUAGE_CHOICES
+from coordination.directory.fields import OrganizationField
 from coordination.forms import blank_to_none
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 
@@ -111,11 +112,7 @@ class InviteForm(FlaskForm):
 class WalkInForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    organization_id = SelectField(_l("Organization"), coerce=int)
-
-    def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organization_id.choices = organizations
+    organization_id = OrganizationField(_l("Organization"))
 
 
 class NewPersonForm(FlaskForm):
