@@ -312,6 +312,8 @@ def load_suggestion(suggestion_id: int) -> Suggestion | None:
             joinedload(Suggestion.organization),
             joinedload(Suggestion.proposer),
             selectinload(Suggestion.supports).joinedload(SuggestionSupport.organization),
-            selectinload(Suggestion.comments).joinedload(SuggestionComment.author).joinedload(User.organization),
+            selectinload(Suggestion.comments)
+            .joinedload(SuggestionComment.author)
+            .joinedload(User.organization),
         )
     )
