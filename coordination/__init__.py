@@ -81,9 +81,11 @@ def register_blueprints(app: Flask) -> None:
     from coordination.mail import views as _mail_views  # noqa: F401
     from coordination.main import views as _main_views  # noqa: F401
     from coordination.roundtables import views as _roundtables_views  # noqa: F401
+    from coordination.suggestions import views as _suggestions_views
 
     for area in (main, auth, directory, roundtables, audit, mail):
         app.register_blueprint(area.bp)
+    app.register_blueprint(_suggestions_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -11,6 +11,7 @@ from coordination.auth.rules import normalize_email, set_password
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
 from coordination.roundtables.models import AgendaItem, Roundtable, Series
+from coordination.suggestions import demo as suggestions_demo
 
 DEMO_PASSWORD = "roundtable-demo-2026"  # noqa: S105 - printed by seed-demo for the demo accounts
 ORGANIZER_EMAIL = "organizer@iom-egypt.example"
@@ -74,6 +75,7 @@ class SeedReport:
     organizations_added: int = 0
     people_added: int = 0
     roundtables_added: int = 0
+    suggestions_added: int = 0
 
 
 def is_empty() -> bool:
@@ -129,6 +131,7 @@ def seed_demo() -> SeedReport:
     _account(report, FOCAL_POINT_EMAIL, "Hamid Demo-Focal-Point", Role.FOCAL_POINT, sudan, "Consul")
     db.session.flush()
     _roundtables(report)
+    report.suggestions_added = suggestions_demo.seed_demo()
     return report
 
 

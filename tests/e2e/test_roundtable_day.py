@@ -92,6 +92,7 @@ def test_a_roundtable_from_scheduling_to_check_in(page: Page, new_context):
     expect(page.locator("#check-in-counts")).to_have_text("0 checked in of 2 with a seat")
     page.evaluate("window.notReloaded = true")
     page.get_by_label("Name or organization").fill(colleagues[0].split()[0])
+    expect(page).to_have_url(re.compile(r"\?q="))  # the search has answered (htmx pushes its URL)
     row = page.locator("#check-in-rows li", has_text=colleagues[0])
     row.get_by_role("button", name="Check in").click()
     expect(row.get_by_role("button", name=re.compile("Here"))).to_be_visible()
