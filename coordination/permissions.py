@@ -120,6 +120,9 @@ RULES: dict[str, Callable[..., bool]] = {
     "registration.create_new": lambda user, obj: (
         _focal_point_of(user, user.organization) and obj.status == "published"
     ),
+    # Reports: the engagement dashboard is IOM's; an organization's record is its own.
+    "dashboard.view": lambda user, obj: _organizer(user),
+    "organization.view_record": lambda user, obj: _manages_people_of(user, obj),
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
     "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",
