@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from coordination.directory import views as _directory_views  # noqa: F401
     from coordination.mail import views as _mail_views  # noqa: F401
     from coordination.main import views as _main_views  # noqa: F401
+    from coordination.roundtables import follow_up_views as _follow_up_views  # noqa: F401
     from coordination.roundtables import views as _roundtables_views  # noqa: F401
 
     for area in (main, auth, directory, roundtables, audit, mail):

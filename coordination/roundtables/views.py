@@ -20,6 +20,7 @@ from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
 from coordination.roundtables import registrations as rules_registrations
 from coordination.roundtables.calendar import calendar_of
+from coordination.roundtables.follow_up_views import event_page_context
 from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm, WalkInForm
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
@@ -81,6 +82,7 @@ def detail(roundtable_id: int):
         delegation=delegation,
         candidates=rules_registrations.registrable_people(current_user, roundtable, invitation, delegation),
         attending_organizations=rules_registrations.attending_organizations(roundtable),
+        **event_page_context(current_user, roundtable),
     )
 
 
