@@ -98,8 +98,10 @@ def roundtables_remind(at: str | None) -> None:
     due within ACTION_ITEM_REMINDER_DAYS or overdue; never the same reminder twice."""
     now = datetime.fromisoformat(at).replace(tzinfo=UTC) if at else utcnow()
     days = [int(day) for day in current_app.config["ROUNDTABLE_REMINDER_DAYS"].split(",") if day.strip()]
-    queued = send_reminders(now, days)
-    owners = remind_owners(now, current_app.config["ACTION_ITEM_REMINDER_DAYS"])
+    # The mails link to pages: outside a request, url_for needs the public address.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        queued = send_reminders(now, days)
+        owners = remind_owners(now, current_app.config["ACTION_ITEM_REMINDER_DAYS"])
     db.session.commit()
     send_due()
     click.echo(f"roundtables: {queued} reminders queued")

@@ -53,12 +53,12 @@ STATUS_LABELS = {
 _STATUS_ORDER = case({"in_progress": 0, "open": 1, "done": 2, "dropped": 3}, value=ActionItem.status, else_=4)
 
 
-def _with_owners(query: Select) -> Select:
-    return query.options(
-        joinedload(ActionItem.owner),
-        joinedload(ActionItem.owner_organization),
-        joinedload(ActionItem.roundtable),
-    )
+def _with_owners(query: Select, roundtable: bool = True) -> Select:
+    """The owners (and the roundtable, unless the caller has it) in the same query."""
+    options = [joinedload(ActionItem.owner), joinedload(ActionItem.owner_organization)]
+    if roundtable:
+        options.append(joinedload(ActionItem.roundtable))
+    return query.options(*options)
 
 
 def _checked(fields: dict) -> dict:
@@ -137,8 +137,13 @@ def add_note(actor, item: ActionItem, text: str, status: str | None = None) -> A
 def action_item(item_id: int) -> ActionItem | None:
     """One item with its owners, roundtable, minutes and notes."""
     return db.session.scalar(
-        _with_owners(select(ActionItem).where(ActionItem.id == item_id)).options(
-            joinedload(ActionItem.notes).joinedload(ActionItemNote.author)
+        select(ActionItem)
+        .where(ActionItem.id == item_id)
+        .options(
+            joinedload(ActionItem.owner),
+            joinedload(ActionItem.owner_organization),
+            joinedload(ActionItem.roundtable),
+            joinedload(ActionItem.notes).joinedload(ActionItemNote.author),
         )
     )
 
@@ -147,9 +152,9 @@ def items_of(roundtable: Roundtable) -> list[ActionItem]:
     """The roundtable's action items, pending first, soonest due first."""
     return list(
         db.session.scalars(
-            _with_owners(select(ActionItem).where(ActionItem.roundtable_id == roundtable.id)).order_by(
-                _STATUS_ORDER, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id
-            )
+            _with_owners(
+                select(ActionItem).where(ActionItem.roundtable_id == roundtable.id), roundtable=False
+            ).order_by(_STATUS_ORDER, ActionItem.due_on.is_(None), ActionItem.due_on, ActionItem.id)
         )
     )
 

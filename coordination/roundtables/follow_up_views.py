@@ -1,5 +1,8 @@
 """Routes of a roundtable's follow-up: minutes (revisions, clearance, comments) and action items."""
 
+import functools
+
+from babel import dates as babel_dates
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -8,6 +11,7 @@ from flask_login import current_user, login_required
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
+from coordination.i18n import current_language
 from coordination.permissions import can, require
 from coordination.roundtables import actions, bp
 from coordination.roundtables import minutes as rules_minutes
@@ -21,7 +25,27 @@ from coordination.roundtables.follow_up_forms import (
 )
 from coordination.roundtables.models import Roundtable
 from coordination.roundtables.rules import to_utc
+from coordination.taxonomy import SDGS, SERVICE_AREAS
 from coordination.timeutil import utcnow
+
+
+@functools.cache
+def _labels(language: str) -> dict:
+    """The follow-up lists' words in `language`, translated once per process rather than per row."""
+    date_pattern = babel_dates.get_date_format("medium", locale=language)
+    return {
+        "status": {key: str(label) for key, label in actions.STATUS_LABELS.items()},
+        "sdg": {number: _("SDG %(num)d", num=number) for number in SDGS},
+        "area": {key: str(label) for key, label in SERVICE_AREAS.items()},
+        # "{date}" is filled in per row, with a date formatted by `day`.
+        "due": _("Due %(date)s", date="{date}"),
+        "day": functools.partial(babel_dates.format_date, format=date_pattern, locale=language),
+    }
+
+
+@bp.context_processor
+def follow_up_labels():
+    return {"follow_up_labels": _labels(current_language()), "minutes_html": rules_minutes.minutes_html}
 
 
 def _roundtable(roundtable_id: int) -> Roundtable:
@@ -34,7 +58,13 @@ def _roundtable(roundtable_id: int) -> Roundtable:
 def _visible_minutes(roundtable: Roundtable):
     """The minutes and whether the viewer took part; 404 unless the viewer may read them."""
     minutes = rules_minutes.minutes_of(roundtable)
-    participant = rules_minutes.is_participant(current_user, roundtable)
+    # Taking part matters while the minutes are circulated or adopted, and not to organizers.
+    participant = (
+        minutes is not None
+        and minutes.status in ("circulated", "adopted")
+        and not can(current_user, "minutes.view_history", minutes)
+        and rules_minutes.is_participant(current_user, roundtable)
+    )
     if not can(current_user, "minutes.view", (minutes, participant)):
         abort(404)
     return minutes, participant
@@ -42,12 +72,12 @@ def _visible_minutes(roundtable: Roundtable):
 
 def _minutes_page(roundtable, minutes, participant, comment_form=None):
     organizer_view = can(current_user, "minutes.view_history", minutes)
-    if minutes is None:
-        comments = []
-    elif organizer_view:
-        comments = rules_minutes.comments_of(minutes)
-    else:
+    if organizer_view:
+        comments = rules_minutes.comments_of(minutes) if minutes is not None else []
+    elif participant:
         comments = rules_minutes.comments_of(minutes, author=current_user)
+    else:
+        comments = []
     may_comment = can(current_user, "minutes.comment", (minutes, participant))
     return render_template(
         "roundtables/minutes.html",

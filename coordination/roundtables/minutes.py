@@ -2,10 +2,12 @@
 draft → circulated to the participants (comments until a deadline) → adopted → published."""
 
 import difflib
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +18,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.i18n import format_in_zone
 from coordination.mail.outbox import queue_mail
+from coordination.markup import render_markdown
 from coordination.permissions import require
 from coordination.roundtables.models import (
     Minutes,
@@ -28,6 +31,12 @@ from coordination.roundtables.models import (
     RoundtableStatus,
 )
 from coordination.timeutil import utcnow
+
+
+@functools.lru_cache(maxsize=64)
+def minutes_html(body: str) -> Markup:
+    """The minutes' text rendered (sanitized); kept per text, as minutes are read far more than saved."""
+    return render_markdown(body)
 
 
 def minutes_of(roundtable: Roundtable) -> Minutes | None:

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coordination.audit.models import AuditEvent
+from coordination.auth.models import User
 from coordination.extensions import db
 from coordination.roundtables.models import (
     ActionItem,
@@ -320,3 +321,22 @@ def test_board_and_event_page_queries_do_not_grow_with_action_items(app, organiz
             assert "Action 4" in response.get_data(as_text=True)
             counts.append(len(statements))
         assert counts[0] == counts[1], (path, counts)
+
+
+def test_the_demo_dataset_has_published_minutes_commitments_and_matters_arising(app, runner):
+    for _ in range(2):  # running it again adds nothing
+        assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert db.session.scalar(select(func.count(Minutes.id)).where(Minutes.status == "published")) == 1
+    assert db.session.scalar(select(func.count(ActionItem.id))) == 6
+    assert db.session.scalar(select(func.count(MatterArising.action_item_id))) == 4  # open or in progress
+    focal_point = db.session.scalar(select(User).where(User.email == "focal.point@sd.embassy.example"))
+    client = _signed_in_with(app, focal_point.email, "roundtable-demo-2026")
+    page = client.get("/commitments").get_data(as_text=True)
+    assert "Name a referral focal point in the mission" in page
+    assert "Hold an information session" not in page  # IOM's, not Sudan's
+
+
+def _signed_in_with(app, email: str, password: str):
+    client = app.test_client()
+    assert client.post("/login", data={"email": email, "password": password}).status_code == 302
+    return client
