@@ -83,6 +83,48 @@ def _may_withdraw_support(user, support) -> bool:
     )
 
 
+# Minutes and action items (area: minutes). The minutes' rules take (minutes or None, participant):
+# whether the acting user was registered for the roundtable is read by the caller.
+def _may_view_minutes(user, minutes_and_participant) -> bool:
+    """Organizers always; participants while the minutes are circulated or adopted; members once published."""
+    minutes, participant = minutes_and_participant
+    if _organizer(user):
+        return True
+    if minutes is None or not _signed_in(user):
+        return False
+    if minutes.status == "published":
+        return True
+    return participant and minutes.status in ("circulated", "adopted")
+
+
+def _may_comment_minutes(user, minutes_and_participant) -> bool:
+    """Participants comment on circulated minutes; the deadline is checked by the rule, with a message."""
+    minutes, participant = minutes_and_participant
+    return _signed_in(user) and participant and minutes is not None and minutes.status == "circulated"
+
+
+def _owns_action_item(user, item) -> bool:
+    """The owner person, and the people of the owner organization."""
+    if not _signed_in(user):
+        return False
+    if item.owner_id is not None and item.owner_id == user.id:
+        return True
+    return item.owner_organization_id is not None and item.owner_organization_id == user.organization_id
+
+
+def _may_view_action_item(user, item) -> bool:
+    """Organizers and owners always; members once the roundtable's minutes are published."""
+    if _organizer(user) or _owns_action_item(user, item):
+        return True
+    minutes = item.roundtable.minutes
+    return (
+        _signed_in(user)
+        and item.roundtable.status != "draft"
+        and minutes is not None
+        and minutes.status == "published"
+    )
+
+
 RULES: dict[str, Callable[..., bool]] = {
     "directory.view": lambda user, obj: _signed_in(user),
     "directory.import": lambda user, obj: _organizer(user),
@@ -141,6 +183,26 @@ RULES: dict[str, Callable[..., bool]] = {
     "suggestion.triage": lambda user, obj: _organizer(user),
     "suggestion.view_hidden_comments": lambda user, obj: _organizer(user),
     "suggestion_comment.hide": lambda user, obj: _organizer(user) and obj.hidden_at is None,
+    # Minutes and action items (area: minutes).
+    "minutes.view": _may_view_minutes,
+    "minutes.comment": _may_comment_minutes,
+    "minutes.edit": lambda user, obj: _organizer(user)
+    and (obj is None or obj.status in ("draft", "circulated")),
+    "minutes.view_history": lambda user, obj: _organizer(user),
+    "minutes.circulate": lambda user, obj: _organizer(user) and obj is not None and obj.status == "draft",
+    "minutes.adopt": lambda user, obj: _organizer(user)
+    and obj is not None
+    and obj.status in ("draft", "circulated"),
+    "minutes.publish": lambda user, obj: _organizer(user) and obj is not None and obj.status == "adopted",
+    "action_item.create": lambda user, obj: _organizer(user) and obj.status != "cancelled",
+    "action_item.view": _may_view_action_item,
+    "action_item.edit": lambda user, obj: _organizer(user),
+    "action_item.delete": lambda user, obj: _organizer(user),
+    "action_item.add_note": lambda user, obj: _organizer(user) or _owns_action_item(user, obj),
+    # Owners report progress; dropping a commitment is the organizers' call.
+    "action_item.drop": lambda user, obj: _organizer(user),
+    "action_items.board": lambda user, obj: _organizer(user),
+    "action_items.mine": lambda user, obj: _signed_in(user),
 }
 
 

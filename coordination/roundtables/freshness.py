@@ -1,6 +1,7 @@
-"""Keeps the roundtables' kept fragments fresh (the event page's overview and delegation, the
-check-in list): any flush that adds, changes or deletes a roundtable, its series, agenda,
-invitations or registrations replaces the area's token in the same transaction.
+"""Keeps the roundtables' kept fragments fresh (the event page's overview, delegation and
+follow-up, the check-in list): any flush that adds, changes or deletes a roundtable, its series,
+agenda, invitations, registrations, minutes or action items replaces the area's token in the same
+transaction.
 
 Those fragments also show names of people and organizations: their keys hold the directory's
 token too. A bulk `update()`/`insert()` of these records bypasses the hook and must call
@@ -13,10 +14,24 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from coordination.fragments import bump_token
-from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable, Series
+from coordination.roundtables.models import (
+    ActionItem,
+    ActionItemNote,
+    AgendaItem,
+    Invitation,
+    MatterArising,
+    Minutes,
+    MinutesComment,
+    Registration,
+    Roundtable,
+    Series,
+)
 
 AREA = "roundtables"
-WATCHED = (Series, Roundtable, AgendaItem, Invitation, Registration)
+WATCHED = (
+    Series, Roundtable, AgendaItem, Invitation, Registration,
+    Minutes, MinutesComment, ActionItem, ActionItemNote, MatterArising,
+)  # fmt: skip
 
 
 def _changes_roundtables(session: Session) -> bool:

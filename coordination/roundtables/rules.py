@@ -12,6 +12,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.permissions import can, require
 from coordination.records import apply_changes
+from coordination.roundtables.actions import carry_matters_arising
 from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series
 from coordination.roundtables.registrations import mail_registrants
 
@@ -215,7 +216,8 @@ def move_agenda_item(actor, item: AgendaItem, step: int) -> None:
 
 
 def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
-    """A new draft in the same series, a week later, with the settings and the agenda copied.
+    """A new draft in the same series, a week later, with the settings and the agenda copied,
+    and the series' pending action items listed under "Matters arising".
 
     Its invitation page starts with the previous roundtable's organizations ticked
     (`previous_invitation_list`): nobody is mailed until the organizer sends the invitations.
@@ -254,6 +256,7 @@ def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
         )
     db.session.add(copy)
     db.session.flush()
+    carry_matters_arising(copy)
     record_event(actor, "roundtables.prepare_next", copy, source=roundtable.id)
     return copy
 

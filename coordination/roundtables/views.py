@@ -23,6 +23,7 @@ from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
 from coordination.roundtables import registrations as rules_registrations
 from coordination.roundtables.calendar import calendar_of
+from coordination.roundtables.follow_up_views import event_page_context
 from coordination.roundtables.forms import (
     AgendaItemForm,
     CancelForm,
@@ -82,19 +83,31 @@ def detail(roundtable_id: int):
 
 def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None = None):
     """The event page. What is the same for every viewer in a language is kept as fragments; the
-    viewer's delegation is kept per viewer, except when it shows a form with errors."""
+    viewer's delegation and follow-up (minutes, action items) are kept per viewer, except when the
+    delegation shows a form with errors."""
     key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA))
     summary = fragments.get_or_render(
         AREA, ("summary", *key), lambda: render_template("roundtables/_summary.html", roundtable=roundtable)
     )
+    # Organizers see the attendance that Chatham House minutes hide from members.
     programme = fragments.get_or_render(
         AREA,
-        ("programme", *key),
+        ("programme", *key, current_user.is_organizer),
         lambda: render_template(
             "roundtables/_programme.html",
             roundtable=roundtable,
             agenda=rules.agenda_of(roundtable),
             attending_organizations=rules_registrations.attending_organizations(roundtable),
+            **event_page_context(current_user, roundtable),
+        ),
+    )
+    follow_up = fragments.get_or_render(
+        AREA,
+        ("follow-up", *key, current_user.id),
+        lambda: render_template(
+            "roundtables/_follow_up.html",
+            roundtable=roundtable,
+            **event_page_context(current_user, roundtable),
         ),
     )
     if new_person_form is not None:
@@ -112,6 +125,7 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
         summary=summary,
         programme=programme,
         delegation_card=delegation_card,
+        follow_up=follow_up,
         new_person_form=new_person_form,
     )
 
