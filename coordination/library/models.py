@@ -35,7 +35,7 @@ class Collection(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("collections.id", ondelete="RESTRICT"), index=True
+        ForeignKey("collections.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)

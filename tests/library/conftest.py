@@ -25,9 +25,13 @@ def collection():
     return make_collection()
 
 
-def share(client, collection, content: bytes = b"", filename: str = "guide.pdf", **fields):
+def share(client, collection, content: bytes | list | None = None, filename: str = "guide.pdf", **fields):
     """Post the upload form as the signed-in user; `content` may also be a list of (bytes, name)."""
-    uploads = content if isinstance(content, list) else [(content or files.pdf("A service guide"), filename)]
+    uploads = (
+        content
+        if isinstance(content, list)
+        else [(files.pdf("A service guide") if content is None else content, filename)]
+    )
     data = {"language": "en", "visibility": "members", "title": "", **fields}
     data["files"] = [(io.BytesIO(body), name) for body, name in uploads]
     response = client.post(
@@ -142,3 +146,11 @@ def add_version_file(document, uploader, content: bytes, filename: str, language
     db.session.add(version)
     db.session.commit()
     return version
+
+
+def sign_in_as(client, user):
+    """Sign out whoever is signed in, then sign in as `user`."""
+    from tests.conftest import login
+
+    client.post("/logout")
+    return login(client, user)
