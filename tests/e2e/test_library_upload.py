@@ -3,6 +3,7 @@ bar finish and restricts the document to two embassies; a member of a third emba
 it, a member of one of the two finds and downloads it."""
 
 import base64
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -90,5 +91,5 @@ def test_focal_point_drags_a_pdf_restricted_to_two_embassies(
         inside.get_by_role("link", name="Download").first.click(modifiers=["Alt"])
     download = download_info.value
     assert download.suggested_filename == "referrals.pdf"
-    assert open(download.path(), "rb").read() == pdf
+    assert Path(download.path()).read_bytes() == pdf
     assert chad.id  # the second embassy chosen
