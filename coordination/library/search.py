@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 from sqlalchemy import Select, column, func, literal_column, select, table
+from sqlalchemy.orm import joinedload
 
 from coordination.extensions import db
 from coordination.library import queries
@@ -171,7 +172,7 @@ def search(user, text: str, filters: queries.Filters, per_page: int):
     query = search_query(user, text, filters)
     if query is None:
         return None
-    page = paginate_rows(query, per_page)
+    page = paginate_rows(query.options(joinedload(Document.organization)), per_page)
     passages = snippets([row.Document.id for row in page.items], text)
     page.hits = [Hit(row.Document, passages.get(row.Document.id, Markup(""))) for row in page.items]
     return page

@@ -175,3 +175,18 @@ def test_the_roundtable_page_lists_its_documents_the_viewer_may_see(
     login(client, member)
     page = client.get(f"/roundtables/{roundtable.id}").get_data(as_text=True)
     assert "Agenda notes" in page and "Eritrea brief" not in page
+
+
+def test_the_library_home_and_a_search_take_as_many_queries_for_5_or_60_documents(
+    client, member, organization, collection, count_queries
+):
+    login(client, member)
+    counts = []
+    for size in (5, 60):
+        for number in range(size - (5 if size == 60 else 0)):
+            make_document(member, collection, title=f"Guide {size}-{number}", text="clinic hours")
+        for path in ("/library", "/library?q=clinic", f"/library/collections/{collection.id}"):
+            with count_queries() as statements:
+                assert client.get(path).status_code == 200
+            counts.append((path, len(statements)))
+    assert counts[:3] == [(path, n) for path, n in counts[3:]]
