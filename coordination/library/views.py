@@ -45,7 +45,6 @@ from coordination.library.models import (
     Follow,
 )
 from coordination.mail.outbox import send_due
-from coordination.pagination import paginate_rows
 from coordination.permissions import TRASH_DAYS, can, require
 from coordination.roundtables.models import Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
