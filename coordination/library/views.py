@@ -13,16 +13,19 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, attach_error, run_rule
+from coordination.fragments import fragments
 from coordination.library import bp, queries, rules, search, storage
 from coordination.library.filetypes import KINDS
 from coordination.library.forms import (
@@ -158,10 +161,25 @@ def _filters(form: FilterForm) -> queries.Filters:
     return filters
 
 
+def organization_options(selected: int | None) -> Markup:
+    """The organization filter's <option>s: rendered once per directory state and language (the
+    38 embassies and partners make it the page's largest part), then marked with the choice."""
+    html = fragments.get_or_render(
+        DIRECTORY_AREA,
+        ("library-organization-options", str(get_locale())),
+        lambda: render_template("library/_organization_options.html", organizations=_organization_choices()),
+    )
+    if selected:
+        value = f'value="{int(selected)}"'
+        html = Markup(str(html).replace(value, f"{value} selected", 1))  # noqa: S704 - rendered by Jinja
+    return html
+
+
 def _filter_form() -> FilterForm:
     form = FilterForm(request.args, meta={"csrf": False})
     form.collection.choices = [(None, _("All")), *_collection_choices()]
-    form.organization.choices = [(None, _("All")), *_organization_choices()]
+    # Rendered from organization_options(); the value is checked to be a number only.
+    form.organization.choices = None
     form.roundtable.choices = _roundtable_choices()
     if not form.validate():
         # A mistyped date or number is dropped rather than refused: the list still shows.
@@ -208,6 +226,7 @@ def index():
         query_text=query_text,
         collections=collections,
         collection=None,
+        organization_options=organization_options(form.organization.data),
     )
 
 
@@ -236,6 +255,7 @@ def collection(collection_id: int):
         collection=current,
         following=following,
         follow_form=FollowForm(),
+        organization_options=organization_options(form.organization.data),
     )
 
 

@@ -186,7 +186,18 @@ def test_the_library_home_and_a_search_take_as_many_queries_for_5_or_60_document
         for number in range(size - (5 if size == 60 else 0)):
             make_document(member, collection, title=f"Guide {size}-{number}", text="clinic hours")
         for path in ("/library", "/library?q=clinic", f"/library/collections/{collection.id}"):
+            client.get(path)  # the organization filter's options are rendered once, then kept
             with count_queries() as statements:
                 assert client.get(path).status_code == 200
             counts.append((path, len(statements)))
     assert counts[:3] == [(path, n) for path, n in counts[3:]]
+
+
+def test_the_organization_filter_keeps_the_choice_and_follows_the_directory(client, member, organization):
+    login(client, member)
+    page = client.get(f"/library?organization={organization.id}").get_data(as_text=True)
+    assert f'<option value="{organization.id}" selected>Embassy of Sudan</option>' in page
+    from tests.factories import make_organization
+
+    make_organization(name="Embassy of Niger", country="NE")
+    assert ">Embassy of Niger</option>" in client.get("/library").get_data(as_text=True)
