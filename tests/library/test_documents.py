@@ -201,3 +201,24 @@ def test_the_organization_filter_keeps_the_choice_and_follows_the_directory(clie
 
     make_organization(name="Embassy of Niger", country="NE")
     assert ">Embassy of Niger</option>" in client.get("/library").get_data(as_text=True)
+
+
+def test_the_demo_dataset_fills_the_library_once(runner, client):
+    from coordination.demo import FOCAL_POINT_EMAIL
+    from tests.factories import PASSWORD
+
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert db.session.query(Document).count() == 4
+    from coordination.auth.models import User
+    from coordination.auth.rules import set_password
+
+    focal_point = db.session.scalar(select(User).where(User.email == FOCAL_POINT_EMAIL))
+    set_password(focal_point, PASSWORD)
+    db.session.commit()
+    login(client, focal_point)
+    page = client.get("/library?q=laissez").get_data(as_text=True)
+    assert "AVRR eligibility criteria</a>" in page
+    avrr = db.session.scalar(select(Document).where(Document.title == "AVRR eligibility criteria"))
+    download = client.get(f"/library/versions/{avrr.versions[0].id}/download")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF-")
