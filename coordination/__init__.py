@@ -71,16 +71,17 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from coordination import audit, auth, directory, mail, main, roundtables
+    from coordination import audit, auth, directory, feedback, mail, main, roundtables
     from coordination.audit import views as _audit_views  # noqa: F401 - routes attach to the blueprints
     from coordination.auth import views as _auth_views  # noqa: F401
     from coordination.directory import transfer_views as _transfer_views  # noqa: F401
     from coordination.directory import views as _directory_views  # noqa: F401
+    from coordination.feedback import views as _feedback_views  # noqa: F401
     from coordination.mail import views as _mail_views  # noqa: F401
     from coordination.main import views as _main_views  # noqa: F401
     from coordination.roundtables import views as _roundtables_views  # noqa: F401
 
-    for area in (main, auth, directory, roundtables, audit, mail):
+    for area in (main, auth, directory, roundtables, feedback, audit, mail):
         app.register_blueprint(area.bp)
 
 
