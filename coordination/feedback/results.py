@@ -139,20 +139,39 @@ def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: di
 
 
 def text_answers(question: FeedbackQuestion, search: str | None, page: int):
-    """A page of a text question's answers, newest response first, with who wrote them on a named form."""
-    query = (
-        select(FeedbackAnswer.text, FeedbackResponse.submitted_on, User.name, Organization.name)
+    """A page of a text question's answers, newest first, with who wrote them on a named form.
+
+    The page is counted and cut on the answers' ids; its rows are then read in one query.
+    """
+    ids = (
+        select(FeedbackAnswer.id)
         .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
-        .outerjoin(FeedbackRespondent, FeedbackRespondent.response_id == FeedbackResponse.id)
-        .outerjoin(User, User.id == FeedbackRespondent.user_id)
-        .outerjoin(Organization, Organization.id == FeedbackRespondent.organization_id)
         .where(FeedbackAnswer.question_id == question.id, FeedbackAnswer.text.is_not(None))
         .order_by(FeedbackResponse.submitted_on.desc(), FeedbackAnswer.id.desc())
     )
     if search:
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        query = query.where(FeedbackAnswer.text.ilike(f"%{escaped}%", escape="\\"))
-    return db.paginate(query, page=page, per_page=25, error_out=False, count=True)
+        ids = ids.where(FeedbackAnswer.text.ilike(f"%{escaped}%", escape="\\"))
+    pagination = db.paginate(ids, page=page, per_page=25, error_out=False, count=True)
+    rows = {
+        row[0]: row[1:]
+        for row in db.session.execute(
+            select(
+                FeedbackAnswer.id,
+                FeedbackAnswer.text,
+                FeedbackResponse.submitted_on,
+                User.name,
+                Organization.name,
+            )
+            .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
+            .outerjoin(FeedbackRespondent, FeedbackRespondent.response_id == FeedbackResponse.id)
+            .outerjoin(User, User.id == FeedbackRespondent.user_id)
+            .outerjoin(Organization, Organization.id == FeedbackRespondent.organization_id)
+            .where(FeedbackAnswer.id.in_(pagination.items))
+        )
+    }
+    pagination.items = [rows[answer_id] for answer_id in pagination.items]
+    return pagination
 
 
 @dataclass
