@@ -10,6 +10,7 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email, set_password
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
+from coordination.feedback.demo import seed_demo as seed_feedback_demo
 from coordination.roundtables.models import AgendaItem, Roundtable, Series
 
 DEMO_PASSWORD = "roundtable-demo-2026"  # noqa: S105 - printed by seed-demo for the demo accounts
@@ -129,6 +130,7 @@ def seed_demo() -> SeedReport:
     _account(report, FOCAL_POINT_EMAIL, "Hamid Demo-Focal-Point", Role.FOCAL_POINT, sudan, "Consul")
     db.session.flush()
     _roundtables(report)
+    seed_feedback_demo()
     return report
 
 
