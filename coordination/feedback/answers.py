@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback.freshness import mark_changed
 from coordination.feedback.models import (
     TEXT_KINDS,
     FeedbackAnswer,
@@ -183,6 +184,7 @@ def submit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> Fee
     db.session.flush()
     if not form.anonymous:
         respondent.response_id = response.id
+    mark_changed(form)
     db.session.execute(
         delete(FeedbackDraft).where(FeedbackDraft.form_id == form.id, FeedbackDraft.user_id == actor.id)
     )
@@ -211,7 +213,11 @@ def edit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> Feedb
     if checked.errors:
         raise AnswersInvalid(checked)
     response = respondent.response
-    response.answers = _answer_rows(form, checked.values)
+    # Answers to questions hidden since are not on the page: they are kept as they were.
+    hidden = {question.id for question in form.questions if question.hidden}
+    kept = [answer for answer in response.answers if answer.question_id in hidden]
+    response.answers = kept + _answer_rows(form, {k: v for k, v in checked.values.items() if k not in hidden})
+    mark_changed(form)
     return response
 
 

@@ -10,7 +10,7 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.dbtypes import UTCDateTime
@@ -216,14 +216,14 @@ class FeedbackAnswer(db.Model):
     """One answer to a question; a multiple choice gives one row per option chosen."""
 
     __tablename__ = "feedback_answers"
+    # Covers the results' counts per question and code without reading the table.
+    __table_args__ = (Index("ix_feedback_answers_question_code", "question_id", "code", "response_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[str] = mapped_column(
         ForeignKey("feedback_responses.id", ondelete="CASCADE"), index=True
     )
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("feedback_questions.id", ondelete="CASCADE"), index=True
-    )
+    question_id: Mapped[int] = mapped_column(ForeignKey("feedback_questions.id", ondelete="CASCADE"))
     # An option's code, "yes"/"no", a service area's code, or a rating as text ("1" … "5").
     code: Mapped[str | None] = mapped_column(String(64))
     number: Mapped[int | None] = mapped_column()

@@ -107,12 +107,22 @@ def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: di
     if form.anonymous and filters.kind and dict(kinds).get(filters.kind) is None:
         # A filter that narrows an anonymous form's results to a handful would point at people.
         return Results(responses=0, questions=[], kinds=kinds, refused_filter=True)
-    responses = filtered_responses(form, filters)
-    total = db.session.scalar(select(func.count()).select_from(responses.subquery()))
+    if filters.active():
+        responses = filtered_responses(form, filters)
+        total = db.session.scalar(select(func.count()).select_from(responses.subquery()))
+        scope = FeedbackAnswer.response_id.in_(responses)
+    else:
+        # Unfiltered: every answer to the form's questions, read from the covering index.
+        total = db.session.scalar(
+            select(func.count(FeedbackResponse.id)).where(FeedbackResponse.form_id == form.id)
+        )
+        scope = FeedbackAnswer.question_id.in_(
+            select(FeedbackQuestion.id).where(FeedbackQuestion.form_id == form.id)
+        )
     answered = dict(
         db.session.execute(
             select(FeedbackAnswer.question_id, func.count(distinct(FeedbackAnswer.response_id)))
-            .where(FeedbackAnswer.response_id.in_(responses))
+            .where(scope)
             .group_by(FeedbackAnswer.question_id)
         ).all()
     )
@@ -120,7 +130,7 @@ def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: di
         (question_id, code): count
         for question_id, code, count in db.session.execute(
             select(FeedbackAnswer.question_id, FeedbackAnswer.code, func.count())
-            .where(FeedbackAnswer.response_id.in_(responses), FeedbackAnswer.code.is_not(None))
+            .where(scope, FeedbackAnswer.code.is_not(None))
             .group_by(FeedbackAnswer.question_id, FeedbackAnswer.code)
         )
     }

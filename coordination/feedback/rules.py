@@ -12,6 +12,7 @@ from coordination.audit.rules import record_event
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback.freshness import mark_changed
 from coordination.feedback.models import (
     CHOICE_KINDS,
     CODED_KINDS,
@@ -160,6 +161,7 @@ def update_form(
         form.organizations = organizations
         changed.append("organizations")
     if changed:
+        mark_changed(form)
         record_event(actor, "feedback.update", form, fields=changed)
     return changed
 
@@ -242,6 +244,7 @@ def add_question(
             )
     db.session.add(question)
     db.session.flush()
+    mark_changed(form)
     record_event(actor, "feedback.question.add", form, question=question.label)
     return question
 
@@ -288,6 +291,7 @@ def update_question(
             )
             changed.append("options")
     if changed:
+        mark_changed(form)
         record_event(actor, "feedback.question.update", form, question=question.label, fields=changed)
     return changed
 
@@ -304,6 +308,7 @@ def delete_question(actor, question: FeedbackQuestion) -> None:
     form.questions.remove(question)
     for position, entry in enumerate(form.questions, start=1):
         entry.position = position
+    mark_changed(form)
     record_event(actor, "feedback.question.delete", form, question=question.label)
 
 
@@ -311,6 +316,7 @@ def set_question_hidden(actor, question: FeedbackQuestion, hidden: bool) -> None
     """Hide a question from respondents (its answers stay in results and exports), or show it again."""
     require(actor, "feedback_form.manage", question.form)
     question.hidden = hidden
+    mark_changed(question.form)
     record_event(actor, "feedback.question.hide" if hidden else "feedback.question.show", question.form,
                  question=question.label)  # fmt: skip
 

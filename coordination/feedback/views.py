@@ -28,7 +28,7 @@ from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.feedback import answers as rules_answers
-from coordination.feedback import bp, export, invitations, results, rules
+from coordination.feedback import bp, export, freshness, invitations, results, rules
 from coordination.feedback.forms import KIND_NAMES, CopyForm, FeedbackFormForm, ImportForm, QuestionForm
 from coordination.feedback.models import (
     CODED_KINDS,
@@ -38,6 +38,7 @@ from coordination.feedback.models import (
     QuestionKind,
 )
 from coordination.forms import ConfirmForm, run_rule
+from coordination.fragments import fragments
 from coordination.permissions import can, require
 from coordination.roundtables.models import Roundtable, RoundtableStatus
 from coordination.taxonomy import SERVICE_AREAS
@@ -126,12 +127,14 @@ def _form_fields(form: FeedbackFormForm) -> dict:
 @login_required
 def index():
     if can(current_user, "feedback.create"):
-        forms = db.session.scalars(
+        page = db.paginate(
             select(FeedbackForm)
             .options(selectinload(FeedbackForm.roundtable))
-            .order_by(FeedbackForm.created_at.desc())
-        ).all()
-        return render_template("feedback/index.html", forms=forms, confirm_form=ConfirmForm())
+            .order_by(FeedbackForm.created_at.desc(), FeedbackForm.id.desc()),
+            per_page=25,
+            error_out=False,
+        )
+        return render_template("feedback/index.html", page=page)
     candidates = db.session.scalars(
         select(FeedbackForm)
         .where(FeedbackForm.published_at.is_not(None))
@@ -564,19 +567,34 @@ def results_page(form_id: int):
     feedback_form = _form(form_id)
     require(current_user, "feedback_form.view_results", feedback_form)
     filters = _filters(feedback_form)
-    computed = results.compute(feedback_form, filters, i18n.current_language(), _answer_words())
+    language = i18n.current_language()
+
+    def render_body() -> str:
+        computed = results.compute(feedback_form, filters, language, _answer_words())
+        return render_template(
+            "feedback/_results_body.html",
+            feedback_form=feedback_form,
+            results=computed,
+            filters=filters,
+            min_group=results.MIN_GROUP,
+        )
+
+    body = fragments.get_or_render(
+        freshness.area_of(feedback_form),
+        ("results", language, filters.kind, filters.organization_id),
+        render_body,
+    )
     pending, pending_total = ([], 0) if feedback_form.anonymous else results.not_answered(feedback_form)
     return render_template(
         "feedback/results.html",
         feedback_form=feedback_form,
-        results=computed,
+        results_body=body,
         filters=filters,
         rate=results.response_rate(feedback_form),
         pending=pending,
         pending_total=pending_total,
         organizations=results.responding_organizations(feedback_form),
         confirm_form=ConfirmForm(),
-        min_group=results.MIN_GROUP,
         zone=rules.timezone_of(feedback_form),
     )
 

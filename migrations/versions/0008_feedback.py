@@ -2,7 +2,7 @@
 
 Revision ID: 0008_feedback
 Revises: 0006_calendar_feed
-Create Date: 2026-11-28 02:11:28.528633
+Create Date: 2026-11-28 02:30:12.901478
 
 """
 from alembic import op
@@ -112,7 +112,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_answers'))
     )
     with op.batch_alter_table('feedback_answers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_feedback_answers_question_id'), ['question_id'], unique=False)
+        batch_op.create_index('ix_feedback_answers_question_code', ['question_id', 'code', 'response_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_feedback_answers_response_id'), ['response_id'], unique=False)
 
     op.create_table('feedback_options',
@@ -166,7 +166,7 @@ def downgrade():
     op.drop_table('feedback_options')
     with op.batch_alter_table('feedback_answers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_feedback_answers_response_id'))
-        batch_op.drop_index(batch_op.f('ix_feedback_answers_question_id'))
+        batch_op.drop_index('ix_feedback_answers_question_code')
 
     op.drop_table('feedback_answers')
     with op.batch_alter_table('feedback_responses', schema=None) as batch_op:

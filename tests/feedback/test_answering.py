@@ -329,3 +329,19 @@ def test_the_respondent_sees_options_in_their_language(client, organizer, organi
     page = client.get(f"/feedback/{form.id}/answer").get_data(as_text=True)
     assert "Santé" in page
     assert "Finalité et confidentialité" in page
+
+
+def test_editing_a_response_keeps_the_answer_to_a_question_hidden_since(client, organizer, focal_point):
+    from coordination.feedback import rules
+
+    form = make_form(organizer, THREE_QUESTIONS, allow_edit=True)
+    login(client, focal_point)
+    client.post(f"/feedback/{form.id}/answer", data=_fields(form, rating="2", text="First thoughts"))
+    rules.set_question_hidden(organizer, form.questions[2], True)
+    db.session.commit()
+    client.post(f"/feedback/{form.id}/answer", data=_fields(form, rating="5", text=None))
+    assert (
+        db.session.scalar(select(FeedbackAnswer.text).where(FeedbackAnswer.text.is_not(None)))
+        == "First thoughts"
+    )
+    assert db.session.scalar(select(FeedbackAnswer.number).where(FeedbackAnswer.number.is_not(None))) == 5

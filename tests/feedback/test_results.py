@@ -133,3 +133,22 @@ def test_results_page_queries_do_not_grow_with_responses(client, organizer, coun
                 assert client.get(f"/feedback/{form.id}/results{query}").status_code == 200
             counts.append(len(statements))
     assert counts[0] == counts[2] and counts[1] == counts[3], counts
+
+
+def test_kept_results_are_renewed_by_a_new_response_and_a_label_change(client, organizer, organization):
+    from coordination.feedback import rules
+
+    form = make_form(organizer, THREE_QUESTIONS)
+    _answer(form, make_user(organization=organization), rating="2", services=("avrr",))
+    login(client, organizer)
+    assert "1 response" in client.get(f"/feedback/{form.id}/results").get_data(as_text=True)
+    _answer(form, make_user(organization=organization), rating="4", services=("avrr",))
+    html = client.get(f"/feedback/{form.id}/results").get_data(as_text=True)
+    assert "2 responses" in html and "mean 3.00" in html
+    multiple = form.questions[1]
+    rules.update_question(
+        organizer, multiple, label=multiple.label, option_labels={"avrr": {"en": "Voluntary return"}}
+    )
+    db.session.commit()
+    html = client.get(f"/feedback/{form.id}/results").get_data(as_text=True)
+    assert 'data-value="2">2</td>' in _row(html, "Voluntary return")
