@@ -23,6 +23,10 @@
       block.hidden = !shown;
       block.querySelectorAll("input, textarea, select").forEach(function (input) { input.disabled = !shown; });
     });
+    var number = 0;
+    form.querySelectorAll(".feedback-question").forEach(function (block) {
+      if (!block.hidden) { number += 1; block.querySelector(".feedback-number").textContent = number; }
+    });
   }
 
   var form = document.getElementById("feedback-answer");

@@ -71,7 +71,7 @@ def test_organizer_builds_a_form_through_the_pages(client, organizer, other_orga
     ]
 
     page = client.get(f"/feedback/{form.id}").get_data(as_text=True)
-    assert "Which service matters most?" in page and "<code>avrr</code>" in page
+    assert "1. Which service matters most?" in page and ">avrr</code>" in page
     preview = client.get(f"/feedback/{form.id}/preview").get_data(as_text=True)
     assert "Preview: this is what respondents see." in preview and "Would you come again?" in preview
     assert client.post(f"/feedback/{form.id}/publish").status_code == 302
