@@ -145,6 +145,8 @@ def create_form(actor, *, organization_ids: list[int] | None = None, **fields) -
     form = FeedbackForm(**fields, organizations=organizations, created_by_id=actor.id)
     db.session.add(form)
     db.session.flush()
+    # The form's cache token exists from the start, so that submissions only ever update it.
+    mark_changed(form)
     record_event(actor, "feedback.create", form, title=form.title)
     return form
 
@@ -455,6 +457,7 @@ def from_json(actor, data, *, roundtable=None) -> FeedbackForm:
         ) from error
     db.session.add(form)
     db.session.flush()
+    mark_changed(form)
     for question in form.questions:
         if question.condition_question is not None and question.condition_value not in valid_codes(
             question.condition_question
