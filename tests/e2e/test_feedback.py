@@ -111,3 +111,38 @@ def test_organizer_builds_focal_point_answers_organizer_reads_and_downloads(
         "Health services",
         "Send the eligibility criteria in Arabic beforehand.",
     )
+
+
+def test_a_conditional_question_appears_only_when_its_condition_is_met(page: Page, focal_point):
+    from coordination.auth.models import Role
+    from coordination.feedback import rules
+    from tests.factories import PASSWORD, make_user
+
+    organizer = make_user(role=Role.ORGANIZER, email="olga@iom.example")
+    form = rules.create_form(organizer, title="Working group", audience="everyone")
+    join = rules.add_question(organizer, form, kind="yes_no", label="Will you join the working group?")
+    rules.add_question(
+        organizer, form, kind="short_text", label="Who will represent you?", required=True,
+        condition=f"{join.id}:yes",
+    )  # fmt: skip
+    rules.add_question(organizer, form, kind="long_text", label="Anything else?")
+    rules.publish_form(organizer, form)
+    db.session.commit()
+
+    page.goto("/login")
+    page.get_by_label("Email", exact=True).fill(focal_point.email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    page.goto(f"/feedback/{form.id}/answer")
+    representative = page.get_by_label("Who will represent you?")
+    expect(representative).to_be_hidden()
+    expect(page.locator("#feedback-answer")).to_contain_text("2. Anything else?")
+    page.get_by_label("Yes").check()
+    expect(representative).to_be_visible()
+    expect(page.locator("#feedback-answer")).to_contain_text("3. Anything else?")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_text("This question needs an answer.")).to_be_visible()
+    page.get_by_label("No", exact=True).check()
+    expect(representative).to_be_hidden()
+    page.get_by_role("button", name="Submit").click()
+    expect(page.get_by_role("status").filter(has_text="Thank you: your response")).to_be_visible()
