@@ -36,6 +36,14 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def _translation(label):
+    return TextAreaField(label, validators=[Optional(), Length(max=20000)], filters=[blank_to_none])
+
+
+def _short_translation(label, limit):
+    return StringField(label, validators=[Optional(), Length(max=limit)], filters=[blank_to_none])
+
+
 class FeedbackFormForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     roundtable_id = SelectField(_l("Roundtable"), coerce=_optional_int, validators=[Optional()])
@@ -64,6 +72,13 @@ class FeedbackFormForm(FlaskForm):
         _l("Respondents may change their response until the form closes"),
         description=_l("Named forms only."),
     )
+    # The texts in French and Arabic; empty ones fall back to the text as typed.
+    title_fr = _short_translation(_l("Title in French"), 200)
+    introduction_fr = _translation(_l("Introduction in French"))
+    privacy_notice_fr = _translation(_l("Purpose and privacy notice in French"))
+    title_ar = _short_translation(_l("Title in Arabic"), 200)
+    introduction_ar = _translation(_l("Introduction in Arabic"))
+    privacy_notice_ar = _translation(_l("Purpose and privacy notice in Arabic"))
 
     def __init__(self, *args, roundtables, organizations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,6 +107,14 @@ class QuestionForm(FlaskForm):
         description=_l("Choice questions: one option per line."),
     )
     condition = SelectField(_l("Show this question"), validators=[Optional()])
+    label_fr = _short_translation(_l("Question in French"), 500)
+    help_text_fr = _translation(_l("Help text in French"))
+    low_label_fr = _short_translation(_l("Label of 1 in French"), 100)
+    high_label_fr = _short_translation(_l("Label of 5 in French"), 100)
+    label_ar = _short_translation(_l("Question in Arabic"), 500)
+    help_text_ar = _translation(_l("Help text in Arabic"))
+    low_label_ar = _short_translation(_l("Label of 1 in Arabic"), 100)
+    high_label_ar = _short_translation(_l("Label of 5 in Arabic"), 100)
 
     def __init__(self, *args, conditions, **kwargs):
         super().__init__(*args, **kwargs)

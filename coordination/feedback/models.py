@@ -75,6 +75,8 @@ class FeedbackForm(db.Model):
     anonymous: Mapped[bool] = mapped_column(default=False)
     one_per: Mapped[str] = mapped_column(String(12), default=OnePer.PERSON)
     allow_edit: Mapped[bool] = mapped_column(default=False)
+    # The title, introduction and notice in other languages: {"fr": {"title": ...}, "ar": {...}}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -89,6 +91,10 @@ class FeedbackForm(db.Model):
     questions: Mapped[list["FeedbackQuestion"]] = relationship(
         back_populates="form", order_by="FeedbackQuestion.position", cascade="all, delete-orphan"
     )
+
+    def text_in(self, name: str, language: str) -> str | None:
+        """The field `name` in `language` when it has been translated, else as typed."""
+        return (self.translations or {}).get(language, {}).get(name) or getattr(self, name)
 
     @property
     def published(self) -> bool:
@@ -130,12 +136,18 @@ class FeedbackQuestion(db.Model):
         ForeignKey("feedback_questions.id", ondelete="SET NULL")
     )
     condition_value: Mapped[str | None] = mapped_column(String(64))
+    # The label, help text and ends of a rating in other languages: {"fr": {"label": ...}, ...}.
+    translations: Mapped[dict] = mapped_column(JSON, default=dict)
 
     form: Mapped[FeedbackForm] = relationship(back_populates="questions")
     options: Mapped[list["FeedbackOption"]] = relationship(
         back_populates="question", order_by="FeedbackOption.position", cascade="all, delete-orphan"
     )
     condition_question: Mapped["FeedbackQuestion | None"] = relationship(remote_side=[id])
+
+    def text_in(self, name: str, language: str) -> str | None:
+        """The field `name` in `language` when it has been translated, else as typed."""
+        return (self.translations or {}).get(language, {}).get(name) or getattr(self, name)
 
 
 class FeedbackOption(db.Model):

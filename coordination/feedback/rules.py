@@ -36,9 +36,33 @@ from coordination.timeutil import utcnow
 DEFAULT_TIMEZONE = "Africa/Cairo"
 FORM_FIELDS = (
     "title", "introduction", "privacy_notice", "opens_at", "closes_at", "audience", "anonymous",
-    "one_per", "allow_edit", "roundtable_id",
+    "one_per", "allow_edit", "roundtable_id", "translations",
 )  # fmt: skip
-QUESTION_FIELDS = ("label", "help_text", "required", "low_label", "high_label")
+QUESTION_FIELDS = ("label", "help_text", "required", "low_label", "high_label", "translations")
+LANGUAGES = ("fr", "ar")
+FORM_TEXTS = ("title", "introduction", "privacy_notice")
+QUESTION_TEXTS = ("label", "help_text", "low_label", "high_label")
+TEXT_LIMITS = {"title": 200, "introduction": 20000, "privacy_notice": 20000, "label": 500, "help_text": 5000,
+               "low_label": 100, "high_label": 100}  # fmt: skip
+
+
+def clean_translations(value, names: tuple[str, ...]) -> dict:
+    """Translations as {language: {field: text}}, keeping only known languages, fields and non-empty text."""
+    cleaned = {}
+    for language in LANGUAGES:
+        given = (value or {}).get(language) if isinstance(value, dict) else None
+        if not isinstance(given, dict):
+            continue
+        texts = {
+            name: given[name].strip()[: TEXT_LIMITS[name]]
+            for name in names
+            if isinstance(given.get(name), str) and given[name].strip()
+        }
+        if texts:
+            cleaned[language] = texts
+    return cleaned
+
+
 RATINGS = ("1", "2", "3", "4", "5")
 YES_NO = ("yes", "no")
 JSON_VERSION = 1
@@ -121,6 +145,10 @@ def _form_fields(fields: dict, organization_ids: list[int] | None) -> tuple[dict
     fields["allow_edit"] = bool(fields["allow_edit"])
     fields["audience"] = fields["audience"] or Audience.EVERYONE
     fields["one_per"] = fields["one_per"] or OnePer.PERSON
+    if fields["translations"] is None:
+        del fields["translations"]  # not given: left as it is
+    else:
+        fields["translations"] = clean_translations(fields["translations"], FORM_TEXTS)
     roundtable = db.session.get(Roundtable, fields["roundtable_id"]) if fields["roundtable_id"] else None
     if fields["roundtable_id"] and roundtable is None:
         raise ValidationFailed(_l("This roundtable does not exist."), field="roundtable_id")
@@ -238,6 +266,7 @@ def add_question(
         **{key: fields.get(key) for key in QUESTION_FIELDS},
     )
     question.required = bool(question.required)
+    question.translations = clean_translations(fields.get("translations"), QUESTION_TEXTS)
     if kind in CHOICE_KINDS:
         taken: set[str] = set()
         for position, label in enumerate(labels, start=1):
@@ -261,7 +290,12 @@ def update_question(
     """
     form = question.form
     require(actor, "feedback_form.manage", form)
-    changed = apply_changes(question, {key: fields.get(key) for key in QUESTION_FIELDS})
+    values = {key: fields.get(key) for key in QUESTION_FIELDS}
+    if values["translations"] is None:
+        del values["translations"]  # not given: left as it is
+    else:
+        values["translations"] = clean_translations(values["translations"], QUESTION_TEXTS)
+    changed = apply_changes(question, values)
     question.required = bool(question.required)
     condition_question, condition_value = parse_condition(form, condition, before=question.position)
     if (condition_question, condition_value) != (question.condition_question, question.condition_value):
@@ -352,6 +386,7 @@ def to_json(form: FeedbackForm) -> dict:
         "anonymous": form.anonymous,
         "one_per": form.one_per,
         "allow_edit": form.allow_edit,
+        "translations": form.translations or {},
         "questions": [
             {
                 "kind": question.kind,
@@ -361,6 +396,7 @@ def to_json(form: FeedbackForm) -> dict:
                 "hidden": question.hidden,
                 "low_label": question.low_label,
                 "high_label": question.high_label,
+                "translations": question.translations or {},
                 "options": [
                     {"code": option.code, "label": option.label, "translations": option.translations or {}}
                     for option in question.options
@@ -406,6 +442,7 @@ def from_json(actor, data, *, roundtable=None) -> FeedbackForm:
             anonymous=bool(data.get("anonymous")),
             one_per=one_per,
             allow_edit=bool(data.get("allow_edit")) and not data.get("anonymous"),
+            translations=clean_translations(data.get("translations"), FORM_TEXTS),
             roundtable=roundtable,
             created_by_id=actor.id,
         )
@@ -422,6 +459,7 @@ def from_json(actor, data, *, roundtable=None) -> FeedbackForm:
                 hidden=bool(item.get("hidden")),
                 low_label=_text(item.get("low_label"), 100),
                 high_label=_text(item.get("high_label"), 100),
+                translations=clean_translations(item.get("translations"), QUESTION_TEXTS),
             )
             taken: set[str] = set()
             for position, option in enumerate(item.get("options") or [], start=1):

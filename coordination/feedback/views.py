@@ -117,9 +117,24 @@ def _organization_choices() -> list[tuple[int, str]]:
     return [(row.id, row.name) for row in rows]
 
 
+def _translations(form, names: tuple[str, ...]) -> dict:
+    """The "<name>_<language>" fields of a WTForms form as {language: {name: text}}."""
+    return {
+        language: {name: getattr(form, f"{name}_{language}").data for name in names}
+        for language in rules.LANGUAGES
+    }
+
+
+def _fill_translations(form, record, names: tuple[str, ...]) -> None:
+    for language in rules.LANGUAGES:
+        for name in names:
+            getattr(form, f"{name}_{language}").data = (record.translations or {}).get(language, {}).get(name)
+
+
 def _form_fields(form: FeedbackFormForm) -> dict:
-    fields = {name: getattr(form, name).data for name in rules.FORM_FIELDS}
+    fields = {name: getattr(form, name).data for name in rules.FORM_FIELDS if name != "translations"}
     fields["organization_ids"] = form.organization_ids.data or []
+    fields["translations"] = _translations(form, rules.FORM_TEXTS)
     return fields
 
 
@@ -190,6 +205,7 @@ def edit(form_id: int):
     zone = rules.timezone_of(feedback_form)
     if not form.is_submitted():
         form.organization_ids.data = [organization.id for organization in feedback_form.organizations]
+        _fill_translations(form, feedback_form, rules.FORM_TEXTS)
         form.opens_at.data = rules.to_local(feedback_form.opens_at, zone)
         form.closes_at.data = rules.to_local(feedback_form.closes_at, zone)
     if (
@@ -323,8 +339,9 @@ def _conditions(feedback_form: FeedbackForm, before: int | None) -> list[tuple[s
 
 
 def _question_fields(form: QuestionForm) -> dict:
-    return {name: getattr(form, name).data for name in rules.QUESTION_FIELDS} | {
-        "condition": form.condition.data or None
+    return {name: getattr(form, name).data for name in rules.QUESTION_FIELDS if name != "translations"} | {
+        "condition": form.condition.data or None,
+        "translations": _translations(form, rules.QUESTION_TEXTS),
     }
 
 
@@ -354,6 +371,7 @@ def edit_question(question_id: int):
     form = QuestionForm(obj=question, conditions=_conditions(feedback_form, question.position))
     if not form.is_submitted():
         form.options.data = ""
+        _fill_translations(form, question, rules.QUESTION_TEXTS)
         if question.condition_question_id:
             form.condition.data = f"{question.condition_question_id}:{question.condition_value}"
     form.kind.data = question.kind  # the type of a question never changes

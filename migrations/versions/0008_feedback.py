@@ -2,7 +2,7 @@
 
 Revision ID: 0008_feedback
 Revises: 0006_calendar_feed
-Create Date: 2026-11-28 02:30:12.901478
+Create Date: 2026-11-28 02:49:33.286705
 
 """
 from alembic import op
@@ -30,6 +30,7 @@ def upgrade():
     sa.Column('anonymous', sa.Boolean(), nullable=False),
     sa.Column('one_per', sa.String(length=12), nullable=False),
     sa.Column('allow_edit', sa.Boolean(), nullable=False),
+    sa.Column('translations', sa.JSON(), nullable=False),
     sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('invited_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reminded_at', sa.DateTime(timezone=True), nullable=True),
@@ -81,6 +82,7 @@ def upgrade():
     sa.Column('high_label', sa.String(length=100), nullable=True),
     sa.Column('condition_question_id', sa.Integer(), nullable=True),
     sa.Column('condition_value', sa.String(length=64), nullable=True),
+    sa.Column('translations', sa.JSON(), nullable=False),
     sa.CheckConstraint("kind IN ('rating', 'single', 'multiple', 'short_text', 'long_text', 'yes_no', 'service_area')", name=op.f('ck_feedback_questions_kind')),
     sa.ForeignKeyConstraint(['condition_question_id'], ['feedback_questions.id'], name=op.f('fk_feedback_questions_condition_question_id_feedback_questions'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['form_id'], ['feedback_forms.id'], name=op.f('fk_feedback_questions_form_id_feedback_forms'), ondelete='CASCADE'),

@@ -51,7 +51,7 @@ def test_organizer_builds_focal_point_answers_organizer_reads_and_downloads(
     _sign_in(page, ORGANIZER_EMAIL)
     page.goto(f"/roundtables/{roundtable.id}")
     page.get_by_role("link", name="Create a feedback form for this roundtable").click()
-    page.get_by_label("Title").fill(TITLE)
+    page.get_by_label("Title", exact=True).fill(TITLE)
     page.get_by_label("Everyone (all members of every organization)").check()
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("status")).to_contain_text("The form has been saved as a draft.")

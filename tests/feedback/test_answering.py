@@ -18,6 +18,7 @@ from coordination.feedback.models import (
     FeedbackAnswer,
     FeedbackDraft,
     FeedbackForm,
+    FeedbackQuestion,
     FeedbackRespondent,
     FeedbackResponse,
 )
@@ -322,12 +323,23 @@ def test_the_respondent_sees_options_in_their_language(client, organizer, organi
     rules.update_question(
         organizer, multiple, label=multiple.label,
         option_labels={"health": {"en": "Health", "fr": "Santé", "ar": "الصحة"}},
+        translations={"fr": {"label": "Quels services présenter ensuite ?"}, "ar": {"label": ""}},
+    )  # fmt: skip
+    rules.update_form(
+        organizer, form, title=form.title, audience="everyone", one_per="person",
+        translations={"fr": {"title": "Votre avis sur la table ronde"}},
     )  # fmt: skip
     db.session.commit()
+    assert db.session.get(FeedbackQuestion, multiple.id).translations == {
+        "fr": {"label": "Quels services présenter ensuite ?"}
+    }
     person = make_user(organization=organization, preferred_language="fr")
     login(client, person)
     page = client.get(f"/feedback/{form.id}/answer").get_data(as_text=True)
     assert "Santé" in page
+    assert "Quels services présenter ensuite ?" in page
+    assert "Votre avis sur la table ronde" in page
+    assert "How useful was the roundtable?" in page  # not translated: shown as typed
     assert "Finalité et confidentialité" in page
 
 

@@ -136,8 +136,15 @@ def test_editing_a_label_keeps_the_code_and_the_answers(client, organizer, membe
             "option-health-en": "Health",
             "option-protection-en": "Protection",
             "options": "Labour mobility",
+            "label_fr": "Quels services présenter ensuite ?",
+            "label_ar": "  ",
         },
     )
+    assert db.session.get(FeedbackQuestion, multiple.id).translations == {
+        "fr": {"label": "Quels services présenter ensuite ?"}
+    }
+    edit_page = client.get(f"/feedback/questions/{multiple.id}/edit").get_data(as_text=True)
+    assert 'value="Quels services présenter ensuite ?"' in edit_page
     options = db.session.scalars(
         select(FeedbackOption)
         .where(FeedbackOption.question_id == multiple.id)
@@ -182,8 +189,9 @@ def test_export_and_import_json_round_trip(client, organizer):
     form = make_form(organizer, [{"kind": "yes_no", "label": "Attended?"}, *THREE_QUESTIONS])
     attended, rating = form.questions[:2]
     rules.update_question(
-        organizer, rating, label=rating.label, required=True, condition=f"{attended.id}:yes"
-    )
+        organizer, rating, label=rating.label, required=True, condition=f"{attended.id}:yes",
+        translations={"ar": {"label": "ما مدى فائدة المائدة المستديرة؟"}},
+    )  # fmt: skip
     db.session.commit()
     login(client, organizer)
     exported = client.get(f"/feedback/{form.id}/export.json")
@@ -199,6 +207,7 @@ def test_export_and_import_json_round_trip(client, organizer):
     assert copy.id != form.id
     assert copy.questions[1].condition_question_id == copy.questions[0].id
     assert copy.questions[1].condition_value == "yes"
+    assert copy.questions[1].translations == {"ar": {"label": "ما مدى فائدة المائدة المستديرة؟"}}
     bad = client.post(
         "/feedback/import",
         data={"file": (io.BytesIO(b'{"version": 1, "questions": [{"kind": "poll"}]}'), "bad.json")},
