@@ -57,10 +57,26 @@ def _embassy_form(organizer, roundtable, rng) -> int:
         ),
         audience="everyone",
         one_per="organization",
+        translations={
+            "fr": {
+                "title": "Votre avis sur la première table ronde",
+                "introduction": "Merci de votre participation. Vos réponses préparent la prochaine réunion.",
+            },
+            "ar": {
+                "title": "رأيكم في المائدة المستديرة الأولى",
+                "introduction": "شكرًا لمشاركتكم. تساعدنا إجاباتكم في إعداد المائدة المستديرة القادمة.",
+            },
+        },
     )
     useful = rules.add_question(
         organizer, form, kind="rating", label="How useful was the presentation of IOM's services?",
         required=True, low_label="Not useful", high_label="Very useful",
+        translations={
+            "fr": {"label": "La présentation des services de l'OIM vous a-t-elle été utile ?",
+                   "low_label": "Pas utile", "high_label": "Très utile"},
+            "ar": {"label": "ما مدى فائدة عرض خدمات المنظمة الدولية للهجرة؟",
+                   "low_label": "غير مفيد", "high_label": "مفيد جدًا"},
+        },
     )  # fmt: skip
     service = rules.add_question(
         organizer, form, kind="single", label="Which service matters most to your nationals in Egypt?",
