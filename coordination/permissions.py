@@ -6,6 +6,7 @@ from datetime import timedelta
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.errors import PermissionDenied
+from coordination.feedback import audience as feedback_audience
 
 
 def _signed_in(user) -> bool:
@@ -50,6 +51,11 @@ def _may_register(user, roundtable_and_person) -> bool:
     if _focal_point_of(user, person.organization):
         return True
     return _signed_in(user) and user.id == person.id
+
+
+def _may_answer_feedback(user, form) -> bool:
+    """A published form's audience answers it; organizers only preview."""
+    return _signed_in(user) and form.published and feedback_audience.includes(form, user)
 
 
 def _may_withdraw(user, registration) -> bool:
@@ -253,6 +259,13 @@ RULES: dict[str, Callable[..., bool]] = {
     "document.comment": lambda user, obj: _sees_live_document(user, obj) and obj.status == "published",
     "comment.edit": _may_change_comment,
     "comment.delete": lambda user, obj: _organizer(user) or _may_change_comment(user, obj),
+    # Feedback forms: organizers build them and read the results (named answers included); the
+    # audience sees a published form and answers it, and never sees anyone's answers.
+    "feedback.create": lambda user, obj: _organizer(user),
+    "feedback_form.view": lambda user, obj: _organizer(user) or _may_answer_feedback(user, obj),
+    "feedback_form.manage": lambda user, obj: _organizer(user),
+    "feedback_form.answer": _may_answer_feedback,
+    "feedback_form.view_results": lambda user, obj: _organizer(user),
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
     "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",
