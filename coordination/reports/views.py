@@ -11,11 +11,13 @@ from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.permissions import can, require
 from coordination.reports import bp, engagement, record
+from coordination.roundtables.actions import STATUS_LABELS as ACTION_STATUS_LABELS
 from coordination.spreadsheets import to_csv, to_xlsx
 from coordination.taxonomy import SDGS
 
 PER_PAGE = 50
 STATUS_ORDER = ("published", "completed", "cancelled")
+ACTION_STATUSES = ("open", "in_progress", "done", "dropped")
 
 
 class ListPage:
@@ -86,6 +88,8 @@ def dashboard():
         sdgs=engagement.sdg_table(),
         sdg_names=SDGS,
         statuses=STATUS_ORDER,
+        action_statuses=ACTION_STATUSES,
+        action_status_labels=ACTION_STATUS_LABELS,
         kind_labels=KIND_LABELS,
         country_name=country_name,
     )
@@ -101,18 +105,26 @@ def _export_rows(table: str) -> list[list]:
         ]  # fmt: skip
     if table == "roundtables":
         header = [_("Roundtable"), _("Date"), _("Status"), _("Invited"), _("Answered"), _("Registered"),
-                  _("Checked in"), _("Attendance rate")]  # fmt: skip
+                  _("Checked in"), _("Attendance rate"), _("Feedback responses"), _("Feedback audience"),
+                  _("Action items"), _("Action items done")]  # fmt: skip
         return [header] + [
             [row.title, row.starts_at.date().isoformat(), row.status, row.invited, row.answered,
              row.registered, row.attended,
-             round(row.attendance_rate, 3) if row.attendance_rate is not None else ""]
+             round(row.attendance_rate, 3) if row.attendance_rate is not None else "",
+             row.responded, row.audience, row.actions, row.actions_done]
             for row in engagement.roundtable_table()
         ]  # fmt: skip
-    header = [_("Goal"), _("Title"), *STATUS_ORDER]
+    header = [
+        _("Goal"), _("Title"),
+        *(f"{_('Roundtables')}: {status}" for status in STATUS_ORDER),
+        *(f"{_('Action items')}: {status}" for status in ACTION_STATUSES),
+    ]  # fmt: skip
     return [header] + [
-        [goal, str(SDGS[goal]), *(by_status.get(status, 0) for status in STATUS_ORDER)]
-        for goal, by_status in engagement.sdg_table().items()
-    ]
+        [goal, str(SDGS[goal]),
+         *(counts["roundtables"].get(status, 0) for status in STATUS_ORDER),
+         *(counts["actions"].get(status, 0) for status in ACTION_STATUSES)]
+        for goal, counts in engagement.sdg_table().items()
+    ]  # fmt: skip
 
 
 @bp.get("/dashboard/<any(organizations, roundtables, sdgs):table>.<any(csv, xlsx):fmt>")
@@ -149,4 +161,7 @@ def organization_record(organization_id: int):
         },
         participation=record.participation(organization),
         suggestions=record.suggestions(organization),
+        commitments=record.open_commitments(organization),
+        documents=record.documents_shared(current_user, organization),
+        pending_forms=record.pending_forms(organization),
     )

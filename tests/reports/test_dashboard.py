@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from coordination.extensions import db
-from coordination.roundtables.models import Invitation, Registration, Roundtable, Series
+from coordination.feedback.models import FeedbackForm, FeedbackRespondent
+from coordination.library.models import Collection, Document
+from coordination.roundtables.models import ActionItem, Invitation, Registration, Roundtable, Series
 from coordination.suggestions.models import Suggestion
 from coordination.timeutil import utcnow
 from tests.conftest import login
@@ -21,7 +23,8 @@ STATUSES = ["completed", "completed", "completed", "completed", "published", "dr
 
 def _history(organizations: int = 40, seed: int = 6, prefix: str = "") -> list:
     """6 roundtables (4 held, 1 coming, 1 draft) of one series, with random invitations, answers,
-    registrations, withdrawals, check-ins and suggestions over `organizations` embassies."""
+    registrations, withdrawals, check-ins, feedback, action items, documents and suggestions over
+    `organizations` embassies."""
     rng = random.Random(seed)
     series = Series(name=f"{prefix}Embassies roundtable")
     embassies = [
@@ -47,6 +50,26 @@ def _history(organizations: int = 40, seed: int = 6, prefix: str = "") -> list:
                 if status == "completed" and registration.status == "attending" and rng.random() < 0.7:
                     registration.checked_in_at = moment
                 db.session.add(registration)
+        if status == "completed":
+            form = FeedbackForm(title=f"Feedback {number + 1}", roundtable=roundtable, audience="attendees",
+                                published_at=moment)  # fmt: skip
+            db.session.add(form)
+            db.session.flush()
+            for organization in rng.sample(embassies, min(5, organizations)):
+                db.session.add(FeedbackRespondent(
+                    form_id=form.id, user=people[organization.id][0], organization_id=organization.id,
+                    responded_on=moment.date(),
+                ))  # fmt: skip
+        for _ in range(3):
+            db.session.add(ActionItem(
+                roundtable=roundtable, description="Referral pathway",
+                owner_organization=rng.choice(embassies), sdg=rng.choice([10, 16]),
+                status=rng.choice(["open", "in_progress", "done", "dropped"]),
+            ))  # fmt: skip
+    collection = Collection(name=f"{prefix}Service guides")
+    for organization in rng.sample(embassies, min(8, organizations)):
+        db.session.add(Document(collection=collection, title="Guide", organization=organization,
+                                status=rng.choice(["published", "published", "review"])))  # fmt: skip
     for organization in rng.sample(embassies, min(12, organizations)):
         for _ in range(rng.randint(1, 3)):
             db.session.add(Suggestion(title="Proposal", description="Text", service_area="health",
@@ -61,17 +84,26 @@ def _expected(organization_id: int) -> dict[str, int]:
     invitations = [i for i in db.session.scalars(select(Invitation)) if i.roundtable_id in shown]
     registrations = [r for r in db.session.scalars(select(Registration)) if r.roundtable_id in shown]
     mine = [r for r in registrations if r.organization_id == organization_id]
+    actions = [
+        a for a in db.session.scalars(select(ActionItem)) if a.owner_organization_id == organization_id
+    ]
+    documents = [d for d in db.session.scalars(select(Document)) if d.organization_id == organization_id]
+    respondents = [
+        r for r in db.session.scalars(select(FeedbackRespondent)) if r.organization_id == organization_id
+    ]
     return {
         "invited": sum(1 for i in invitations if i.organization_id == organization_id),
-        "answered": sum(
-            1 for i in invitations if i.organization_id == organization_id and i.status != "invited"
-        ),
+        "answered": sum(1 for i in invitations if i.organization_id == organization_id
+                        and i.status != "invited"),
         "registered": len({r.roundtable_id for r in mine if r.status in ("attending", "waitlisted")}),
         "attended": len({r.roundtable_id for r in mine if r.checked_in_at is not None}),
-        "suggestions": sum(
-            1 for s in db.session.scalars(select(Suggestion)) if s.organization_id == organization_id
-        ),
-    }
+        "feedback": len({r.form_id for r in respondents}),
+        "suggestions": sum(1 for s in db.session.scalars(select(Suggestion))
+                           if s.organization_id == organization_id),
+        "documents": sum(1 for d in documents if d.status == "published" and d.deleted_at is None),
+        "actions_owned": sum(1 for a in actions if a.status != "dropped"),
+        "actions_done": sum(1 for a in actions if a.status == "done"),
+    }  # fmt: skip
 
 
 def test_organization_figures_equal_counts_from_the_raw_rows(client, organizer):
@@ -80,7 +112,10 @@ def test_organization_figures_equal_counts_from_the_raw_rows(client, organizer):
     response = client.get("/dashboard/organizations.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][3:] == ["Invited", "Answered", "Registered", "Attended", "Suggestions made"]
+    assert rows[0][3:] == [
+        "Invited", "Answered", "Registered", "Attended", "Feedback given", "Suggestions made",
+        "Documents shared", "Action items owned", "Action items done",
+    ]  # fmt: skip
     by_name = {row[0]: [int(value) for value in row[3:]] for row in rows[1:]}
     for organization in embassies:
         expected = _expected(organization.id)
@@ -116,6 +151,23 @@ def test_roundtable_figures_and_the_organizations_to_follow_up(client, organizer
             attended,
         )
         assert row[7] == (round(attended / registered, 3) if registered else None)
+        form = db.session.scalar(select(FeedbackForm).where(FeedbackForm.roundtable_id == roundtable.id))
+        responded = audience = 0
+        if form is not None:
+            responded = len(
+                db.session.scalars(
+                    select(FeedbackRespondent).where(FeedbackRespondent.form_id == form.id)
+                ).all()
+            )
+            audience = len({r.user_id for r in registrations if r.status == "attending"})
+        items = db.session.scalars(select(ActionItem).where(ActionItem.roundtable_id == roundtable.id)).all()
+        agreed = [item for item in items if item.status != "dropped"]
+        assert row[8:12] == (
+            responded,
+            audience,
+            len(agreed),
+            sum(1 for item in agreed if item.status == "done"),
+        )
 
     last_two = ["Roundtable 4", "Roundtable 3"]
     ids = [r.id for r in db.session.scalars(select(Roundtable).where(Roundtable.title.in_(last_two)))]
