@@ -50,6 +50,8 @@ class User(UserMixin, db.Model):
     # Part of the session id: changing it (new password) signs every other session out.
     login_stamp: Mapped[str] = mapped_column(String(32), default=new_login_stamp)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The sign-in before the last: the home page shows what is new since then.
+    previous_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The secret of the user's private calendar feed; None until they ask for one, replaced to revoke.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

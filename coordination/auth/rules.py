@@ -53,7 +53,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def record_login(user: User) -> None:
-    """Stamp the last login and audit it."""
+    """Stamp the last login (keeping the one before) and audit it."""
+    user.previous_login_at = user.last_login_at
     user.last_login_at = utcnow()
     record_event(user, "auth.login", user)
 

@@ -17,7 +17,7 @@ from coordination.fragments import bump_token
 AREA = "directory"
 
 # Changes to these alone leave every directory page as it was (a sign-in, a session stamp).
-UNSHOWN_USER_FIELDS = {"last_login_at", "login_stamp", "updated_at", "calendar_token"}
+UNSHOWN_USER_FIELDS = {"last_login_at", "previous_login_at", "login_stamp", "updated_at", "calendar_token"}
 
 
 def _changes_directory(session: Session) -> bool:

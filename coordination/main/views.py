@@ -8,13 +8,24 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordination.extensions import db
-from coordination.main import bp
+from coordination.main import bp, home
+from coordination.timeutil import utcnow
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_template("main/index.html")
+    user = current_user._get_current_object()
+    now = utcnow()
+    return render_template(
+        "main/index.html",
+        upcoming=home.upcoming_roundtables(user, now),
+        forms=home.forms_awaiting(user, now),
+        commitments=home.commitments_due(user, now.date()),
+        documents=home.new_documents(user, now),
+        suggestions=home.answered_suggestions(user),
+        today=now.date(),
+    )
 
 
 @bp.get("/healthz")
