@@ -28,7 +28,7 @@ from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.feedback import answers as rules_answers
-from coordination.feedback import bp, export, freshness, invitations, results, rules
+from coordination.feedback import audience, bp, export, freshness, invitations, results, rules
 from coordination.feedback.forms import KIND_NAMES, CopyForm, FeedbackFormForm, ImportForm, QuestionForm
 from coordination.feedback.models import (
     CODED_KINDS,
@@ -150,13 +150,12 @@ def index():
             error_out=False,
         )
         return render_template("feedback/index.html", page=page)
-    candidates = db.session.scalars(
-        select(FeedbackForm)
-        .where(FeedbackForm.published_at.is_not(None))
+    forms = db.session.scalars(
+        audience.forms_for(current_user)
         .options(selectinload(FeedbackForm.roundtable))
         .order_by(FeedbackForm.closes_at.desc().nullsfirst(), FeedbackForm.id.desc())
+        .limit(200)
     ).all()
-    forms = [form for form in candidates if can(current_user, "feedback_form.answer", form)]
     answered = rules_answers.answered_forms(current_user, [form.id for form in forms])
     return render_template("feedback/mine.html", forms=forms, answered=answered)
 

@@ -357,3 +357,40 @@ def test_editing_a_response_keeps_the_answer_to_a_question_hidden_since(client, 
         == "First thoughts"
     )
     assert db.session.scalar(select(FeedbackAnswer.number).where(FeedbackAnswer.number.is_not(None))) == 5
+
+
+def test_the_list_of_forms_shows_each_person_the_forms_they_may_answer(
+    client, organizer, organization, focal_point, member, other_focal_point, other_organization
+):
+    from coordination.roundtables.models import Registration
+    from tests.roundtables.conftest import make_roundtable
+
+    roundtable = make_roundtable(status="completed")
+    db.session.add(
+        Registration(roundtable=roundtable, user=member, organization=organization, status="attending")
+    )
+    db.session.commit()
+    make_form(organizer, THREE_QUESTIONS, title="For everyone")
+    make_form(
+        organizer, THREE_QUESTIONS, title="For attendees", audience="attendees", roundtable_id=roundtable.id
+    )
+    make_form(
+        organizer, THREE_QUESTIONS, title="For Eritrea", audience="organizations",
+        organization_ids=[other_organization.id],
+    )  # fmt: skip
+    make_form(organizer, THREE_QUESTIONS, title="Not published", publish=False)
+    expected = {
+        member: ["For everyone", "For attendees"],
+        focal_point: ["For everyone"],
+        other_focal_point: ["For everyone", "For Eritrea"],
+    }
+    for person, titles in expected.items():
+        login(client, person)
+        page = client.get("/feedback").get_data(as_text=True)
+        shown = [t for t in ("For everyone", "For attendees", "For Eritrea", "Not published") if t in page]
+        assert sorted(shown) == sorted(titles), person.name
+        forms = db.session.scalars(select(FeedbackForm)).all()
+        for form in forms:
+            allowed = client.get(f"/feedback/{form.id}/answer").status_code == 200
+            assert allowed == (form.title in titles), (person.name, form.title)
+        client.post("/logout")
