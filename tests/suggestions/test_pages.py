@@ -255,6 +255,8 @@ def test_the_list_is_paginated(client, member):
     assert "45 suggestions" in first and 'aria-label="Pages"' in first
     third = _text(client.get("/suggestions?page=3"))
     assert third.count('class="list-group-item"') == 5
+    beyond = _text(client.get("/suggestions?page=9"))
+    assert "This page is past the end of the list." in beyond and "No suggestion yet." not in beyond
 
 
 def test_the_lists_query_count_does_not_grow_with_the_suggestions(client, member, count_queries):
