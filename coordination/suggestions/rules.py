@@ -304,7 +304,7 @@ def proposing_organizations() -> list[tuple[int, str]]:
 
 
 def load_suggestion(suggestion_id: int) -> Suggestion | None:
-    """A suggestion with what its page shows, in a fixed number of queries."""
+    """A suggestion with its organization, proposer and supports, in a fixed number of queries."""
     return db.session.scalar(
         select(Suggestion)
         .where(Suggestion.id == suggestion_id)
@@ -312,8 +312,17 @@ def load_suggestion(suggestion_id: int) -> Suggestion | None:
             joinedload(Suggestion.organization),
             joinedload(Suggestion.proposer),
             selectinload(Suggestion.supports).joinedload(SuggestionSupport.organization),
-            selectinload(Suggestion.comments)
-            .joinedload(SuggestionComment.author)
-            .joinedload(User.organization),
+        )
+    )
+
+
+def comments_of(suggestion: Suggestion) -> list[SuggestionComment]:
+    """The suggestion's comments, oldest first, with their authors and organizations, in one query."""
+    return list(
+        db.session.scalars(
+            select(SuggestionComment)
+            .where(SuggestionComment.suggestion_id == suggestion.id)
+            .options(joinedload(SuggestionComment.author).joinedload(User.organization))
+            .order_by(SuggestionComment.created_at, SuggestionComment.id)
         )
     )

@@ -15,7 +15,7 @@ from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.pagination import paginate_rows
-from coordination.permissions import require
+from coordination.permissions import can, require
 from coordination.suggestions import bp, freshness, rules
 from coordination.suggestions.forms import (
     SORT_LABELS,
@@ -132,9 +132,25 @@ def detail(suggestion_id: int):
 
 
 def _render_detail(suggestion: Suggestion, comment_form: CommentForm, status: int = 200):
+    language = current_language()
+    # What the suggestion says is the same for everyone; the discussion differs for organizers
+    # (hidden comments, hide buttons) and shows people's and organizations' names (the directory).
+    body = fragments.get_or_render(
+        freshness.AREA,
+        ("suggestion", suggestion.id, language),
+        lambda: render_template("suggestions/_body.html", suggestion=suggestion),
+    )
+    moderator = can(current_user, "suggestion.view_hidden_comments")
+    comments = fragments.get_or_render(
+        freshness.AREA,
+        ("comments", suggestion.id, language, moderator, current_token(DIRECTORY_AREA)),
+        lambda: render_template("suggestions/_comments.html", comments=rules.comments_of(suggestion)),
+    )
     return render_template(
         "suggestions/detail.html",
         suggestion=suggestion,
+        body=body,
+        comments=comments,
         own_support=rules.support_of(suggestion, current_user.organization_id),
         comment_form=comment_form,
         confirm_form=ConfirmForm(),

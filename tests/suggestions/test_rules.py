@@ -259,7 +259,7 @@ def test_a_suggestion_page_loads_in_a_fixed_number_of_queries(
         db.session.expunge_all()
         with count_queries() as statements:
             loaded = rules.load_suggestion(suggestion_id)
-            names = [(c.author.name, c.author.organization.name) for c in loaded.comments]
+            names = [(c.author.name, c.author.organization.name) for c in rules.comments_of(loaded)]
             names += [s.organization.name for s in loaded.supports]
             assert names
         return len(statements)
