@@ -18,7 +18,6 @@ from coordination.pagination import paginate_rows
 from coordination.permissions import can, require
 from coordination.suggestions import bp, freshness, rules
 from coordination.suggestions.forms import (
-    SORT_LABELS,
     STATUS_LABELS,
     CommentForm,
     HideCommentForm,
@@ -41,7 +40,6 @@ def _labels(language: str) -> dict:
             "status_labels": {key: str(label) for key, label in STATUS_LABELS.items()},
             "service_area_labels": {key: str(label) for key, label in SERVICE_AREAS.items()},
             "sdg_labels": {key: str(label) for key, label in SDGS.items()},
-            "sort_labels": {key: str(label) for key, label in SORT_LABELS.items()},
         }
 
 
