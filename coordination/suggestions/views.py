@@ -130,25 +130,33 @@ def detail(suggestion_id: int):
 
 
 def _render_detail(suggestion: Suggestion, comment_form: CommentForm, status: int = 200):
-    language = current_language()
-    # What the suggestion says is the same for everyone; the discussion differs for organizers
-    # (hidden comments, hide buttons) and shows people's and organizations' names (the directory).
-    body = fragments.get_or_render(
-        freshness.AREA,
-        ("suggestion", suggestion.id, language),
-        lambda: render_template("suggestions/_body.html", suggestion=suggestion),
-    )
+    # Kept: what is the same for every viewer (the discussion: for every organizer, or every
+    # other member). Names come from the directory, so its token is in the keys. Live: the
+    # buttons and the support section, which depend on who is looking.
+    language, directory = current_language(), current_token(DIRECTORY_AREA)
+
+    def kept(name: str, render, *key):
+        return fragments.get_or_render(
+            freshness.AREA, (name, suggestion.id, language, directory, *key), render
+        )
+
     moderator = can(current_user, "suggestion.view_hidden_comments")
-    comments = fragments.get_or_render(
-        freshness.AREA,
-        ("comments", suggestion.id, language, moderator, current_token(DIRECTORY_AREA)),
-        lambda: render_template("suggestions/_comments.html", comments=rules.comments_of(suggestion)),
-    )
     return render_template(
         "suggestions/detail.html",
         suggestion=suggestion,
-        body=body,
-        comments=comments,
+        head=kept("head", lambda: render_template("suggestions/_head.html", suggestion=suggestion)),
+        body=kept("body", lambda: render_template("suggestions/_body.html", suggestion=suggestion)),
+        supporters=kept(
+            "supporters",
+            lambda: render_template(
+                "suggestions/_supporters.html", names=rules.supporting_organizations(suggestion)
+            ),
+        ),
+        comments=kept(
+            "comments",
+            lambda: render_template("suggestions/_comments.html", comments=rules.comments_of(suggestion)),
+            moderator,
+        ),
         own_support=rules.support_of(suggestion, current_user.organization_id),
         comment_form=comment_form,
         confirm_form=ConfirmForm(),

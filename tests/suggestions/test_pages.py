@@ -391,5 +391,18 @@ def test_every_change_shows_on_the_next_suggestion_page(app, client, organizer, 
     )
     assert "Moses M. Member" in _text(client.get(path))
 
+    assert "Supported by 0 organizations" in _text(client.get(path))
+    supporter = app.test_client()
+    login(supporter, other_focal_point)
+    supporter.post(f"{path}/support")
+    page = _text(client.get(path))
+    assert "Supported by 1 organization" in page and ">Embassy of Eritrea</span>" in page
+    moderator.post(
+        f"/organizations/{other_focal_point.organization_id}/edit",
+        data={"name": "Embassy of the State of Eritrea", "kind": "embassy", "country": "ER"},
+    )
+    assert ">Embassy of the State of Eritrea</span>" in _text(client.get(path))
+
     moderator.post(f"{path}/triage", data={"status": "planned", "reply": "Sessions from **March**."})
-    assert "Sessions from <strong>March</strong>." in _text(client.get(path))
+    page = _text(client.get(path))
+    assert "Sessions from <strong>March</strong>." in page and "Planned</span>" in page

@@ -260,7 +260,7 @@ def test_a_suggestion_page_loads_in_a_fixed_number_of_queries(
         with count_queries() as statements:
             loaded = rules.load_suggestion(suggestion_id)
             names = [(c.author.name, c.author.organization.name) for c in rules.comments_of(loaded)]
-            names += [s.organization.name for s in loaded.supports]
+            names += rules.supporting_organizations(loaded)
             assert names
         return len(statements)
 
