@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
@@ -304,16 +304,29 @@ def proposing_organizations() -> list[tuple[int, str]]:
 
 
 def load_suggestion(suggestion_id: int) -> Suggestion | None:
-    """A suggestion with what its page shows, in a fixed number of queries."""
-    return db.session.scalar(
-        select(Suggestion)
-        .where(Suggestion.id == suggestion_id)
-        .options(
-            joinedload(Suggestion.organization),
-            joinedload(Suggestion.proposer),
-            selectinload(Suggestion.supports).joinedload(SuggestionSupport.organization),
-            selectinload(Suggestion.comments)
-            .joinedload(SuggestionComment.author)
-            .joinedload(User.organization),
+    """A suggestion by id (its page keeps what it shows of the related records as fragments)."""
+    return db.session.get(Suggestion, suggestion_id)
+
+
+def supporting_organizations(suggestion: Suggestion) -> list[str]:
+    """The names of the organizations that support `suggestion`, alphabetically, in one query."""
+    return list(
+        db.session.scalars(
+            select(Organization.name)
+            .join(SuggestionSupport, SuggestionSupport.organization_id == Organization.id)
+            .where(SuggestionSupport.suggestion_id == suggestion.id)
+            .order_by(func.lower(Organization.name))
+        )
+    )
+
+
+def comments_of(suggestion: Suggestion) -> list[SuggestionComment]:
+    """The suggestion's comments, oldest first, with their authors and organizations, in one query."""
+    return list(
+        db.session.scalars(
+            select(SuggestionComment)
+            .where(SuggestionComment.suggestion_id == suggestion.id)
+            .options(joinedload(SuggestionComment.author).joinedload(User.organization))
+            .order_by(SuggestionComment.created_at, SuggestionComment.id)
         )
     )

@@ -15,10 +15,9 @@ from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.pagination import paginate_rows
-from coordination.permissions import require
+from coordination.permissions import can, require
 from coordination.suggestions import bp, freshness, rules
 from coordination.suggestions.forms import (
-    SORT_LABELS,
     STATUS_LABELS,
     CommentForm,
     HideCommentForm,
@@ -41,7 +40,6 @@ def _labels(language: str) -> dict:
             "status_labels": {key: str(label) for key, label in STATUS_LABELS.items()},
             "service_area_labels": {key: str(label) for key, label in SERVICE_AREAS.items()},
             "sdg_labels": {key: str(label) for key, label in SDGS.items()},
-            "sort_labels": {key: str(label) for key, label in SORT_LABELS.items()},
         }
 
 
@@ -132,9 +130,33 @@ def detail(suggestion_id: int):
 
 
 def _render_detail(suggestion: Suggestion, comment_form: CommentForm, status: int = 200):
+    # Kept: what is the same for every viewer (the discussion: for every organizer, or every
+    # other member). Names come from the directory, so its token is in the keys. Live: the
+    # buttons and the support section, which depend on who is looking.
+    language, directory = current_language(), current_token(DIRECTORY_AREA)
+
+    def kept(name: str, render, *key):
+        return fragments.get_or_render(
+            freshness.AREA, (name, suggestion.id, language, directory, *key), render
+        )
+
+    moderator = can(current_user, "suggestion.view_hidden_comments")
     return render_template(
         "suggestions/detail.html",
         suggestion=suggestion,
+        head=kept("head", lambda: render_template("suggestions/_head.html", suggestion=suggestion)),
+        body=kept("body", lambda: render_template("suggestions/_body.html", suggestion=suggestion)),
+        supporters=kept(
+            "supporters",
+            lambda: render_template(
+                "suggestions/_supporters.html", names=rules.supporting_organizations(suggestion)
+            ),
+        ),
+        comments=kept(
+            "comments",
+            lambda: render_template("suggestions/_comments.html", comments=rules.comments_of(suggestion)),
+            moderator,
+        ),
         own_support=rules.support_of(suggestion, current_user.organization_id),
         comment_form=comment_form,
         confirm_form=ConfirmForm(),

@@ -255,6 +255,8 @@ def test_the_list_is_paginated(client, member):
     assert "45 suggestions" in first and 'aria-label="Pages"' in first
     third = _text(client.get("/suggestions?page=3"))
     assert third.count('class="list-group-item"') == 5
+    beyond = _text(client.get("/suggestions?page=9"))
+    assert "This page is past the end of the list." in beyond and "No suggestion yet." not in beyond
 
 
 def test_the_lists_query_count_does_not_grow_with_the_suggestions(client, member, count_queries):
@@ -358,3 +360,49 @@ def _bulk_suggestions(member, count: int) -> None:
     )
     bump_token(db.session.connection(), "suggestions")  # bulk inserts bypass the flush hook
     db.session.commit()
+
+
+def test_every_change_shows_on_the_next_suggestion_page(app, client, organizer, member, other_focal_point):
+    suggestion_id = propose(member).id
+    path = f"/suggestions/{suggestion_id}"
+    login(client, member)
+    moderator = app.test_client()
+    login(moderator, organizer)
+    assert "Weekly sessions in <strong>Giza</strong>." in _text(client.get(path))
+    assert "No comment yet." in _text(moderator.get(path))
+
+    client.post(f"{path}/edit", data={**FORM, "description": "Weekly sessions in *Maadi*."})
+    assert "Weekly sessions in <em>Maadi</em>." in _text(client.get(path))
+
+    client.post(f"{path}/comments", data={"body": "Call me on 0100 000 0000"})
+    assert "Call me on 0100 000 0000" in _text(client.get(path))
+    comment_id = db.session.scalar(select(SuggestionComment.id))
+    assert f"/suggestion-comments/{comment_id}/hide" in _text(moderator.get(path))
+    assert f"/suggestion-comments/{comment_id}/hide" not in _text(client.get(path))
+
+    moderator.post(f"/suggestion-comments/{comment_id}/hide", data={"reason": "Personal phone number"})
+    member_page, organizer_page = _text(client.get(path)), _text(moderator.get(path))
+    assert "Hidden by the organizers: Personal phone number" in member_page
+    assert "0100 000 0000" not in member_page and "0100 000 0000" in organizer_page
+
+    moderator.post(
+        f"/people/{member.id}/edit",
+        data={"name": "Moses M. Member", "email": member.email, "role": "member", "preferred_language": "en"},
+    )
+    assert "Moses M. Member" in _text(client.get(path))
+
+    assert "Supported by 0 organizations" in _text(client.get(path))
+    supporter = app.test_client()
+    login(supporter, other_focal_point)
+    supporter.post(f"{path}/support")
+    page = _text(client.get(path))
+    assert "Supported by 1 organization" in page and ">Embassy of Eritrea</span>" in page
+    moderator.post(
+        f"/organizations/{other_focal_point.organization_id}/edit",
+        data={"name": "Embassy of the State of Eritrea", "kind": "embassy", "country": "ER"},
+    )
+    assert ">Embassy of the State of Eritrea</span>" in _text(client.get(path))
+
+    moderator.post(f"{path}/triage", data={"status": "planned", "reply": "Sessions from **March**."})
+    page = _text(client.get(path))
+    assert "Sessions from <strong>March</strong>." in page and "Planned</span>" in page

@@ -230,3 +230,48 @@ def test_counts_per_service_area_and_status_come_in_taxonomy_order(member, organ
         "protection": {"new": 1},
     }
     assert list(rules.counts_by_area_and_status()) == ["avrr", "health", "protection"]
+
+
+def test_the_organization_filter_offers_the_proposing_organizations_by_name(member, other_focal_point):
+    propose(other_focal_point)
+    propose(member)
+    propose(member)
+    make_organization(name="Embassy of Algeria", country="DZ")  # proposed nothing
+    assert rules.proposing_organizations() == [
+        (other_focal_point.organization_id, "Embassy of Eritrea"),
+        (member.organization_id, "Embassy of Sudan"),
+    ]
+
+
+def test_a_reply_skips_a_proposer_who_has_left(suggestion, member, focal_point, organizer):
+    member.active = False
+    db.session.commit()
+    assert [person.email for person in rules.reply_recipients(suggestion)] == [focal_point.email]
+    assert rules.triage_suggestion(organizer, suggestion, "planned", "Done.") == [focal_point.email]
+
+
+def test_a_suggestion_page_loads_in_a_fixed_number_of_queries(
+    suggestion, member, other_focal_point, organizer, count_queries
+):
+    suggestion_id = suggestion.id
+
+    def queries() -> int:
+        db.session.expunge_all()
+        with count_queries() as statements:
+            loaded = rules.load_suggestion(suggestion_id)
+            names = [(c.author.name, c.author.organization.name) for c in rules.comments_of(loaded)]
+            names += rules.supporting_organizations(loaded)
+            assert names
+        return len(statements)
+
+    rules.add_comment(member, suggestion, "First")
+    rules.support_suggestion(other_focal_point, suggestion)
+    db.session.commit()
+    few = queries()
+    loaded = db.session.get(Suggestion, suggestion_id)
+    for number in range(5):
+        colleague = make_user(organization=make_organization())
+        rules.add_comment(colleague, loaded, f"Comment {number}")
+        rules.support_suggestion(colleague, loaded)
+    db.session.commit()
+    assert queries() == few
