@@ -90,7 +90,6 @@ def _minutes_page(roundtable, minutes, participant, comment_form=None):
         and (minutes.comment_deadline is None or utcnow() <= minutes.comment_deadline),
         comment_form=comment_form or CommentForm(),
         confirm_form=ConfirmForm(),
-        hide_attendance=bool(minutes and minutes.chatham_house),
     )
 
 
