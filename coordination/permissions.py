@@ -57,6 +57,32 @@ def _may_withdraw(user, registration) -> bool:
     return _focal_point_of(user, registration.organization)
 
 
+def _proposes_for_organization(user) -> bool:
+    return _signed_in(user) and user.organization_id is not None
+
+
+def _may_support(user, suggestion) -> bool:
+    """Another organization's suggestion that is not declined; one's own already counts as backed.
+
+    Organizers answer suggestions rather than back them.
+    """
+    return (
+        _proposes_for_organization(user)
+        and user.role != Role.ORGANIZER
+        and suggestion.organization_id != user.organization_id
+        and suggestion.status != "declined"
+    )
+
+
+def _may_withdraw_support(user, support) -> bool:
+    """Whoever gave the support, or a focal point of the organization it speaks for."""
+    if not _signed_in(user) or support is None:
+        return False
+    return user.id == support.user_id or (
+        user.role == Role.FOCAL_POINT and user.organization_id == support.organization_id
+    )
+
+
 # Minutes and action items (area: minutes). The minutes' rules take (minutes or None, participant):
 # whether the acting user was registered for the roundtable is read by the caller.
 def _may_view_minutes(user, minutes_and_participant) -> bool:
@@ -124,13 +150,39 @@ RULES: dict[str, Callable[..., bool]] = {
     "roundtable.cancel": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.invite": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.view_registrations": lambda user, obj: _organizer(user),
-    "roundtable.check_in": lambda user, obj: _organizer(user) and obj.status in ("published", "completed"),
+    "roundtable.check_in": lambda user, obj: (
+        obj.status in ("published", "completed")
+        and (_organizer(user) or (_signed_in(user) and user.id in (obj.check_in_helpers or ())))
+    ),
+    "roundtable.delegate_check_in": lambda user, obj: _organizer(user) and obj.status != "cancelled",
     "invitation.answer": lambda user, obj: _organizer(user) or _focal_point_of(user, obj.organization),
     "registration.create": _may_register,
     "registration.withdraw": _may_withdraw,
+    # A focal point adds a colleague who is not yet in the directory while registering them.
+    "registration.create_new": lambda user, obj: (
+        _focal_point_of(user, user.organization) and obj.status == "published"
+    ),
+    # Reports: the engagement dashboard is IOM's; an organization's record is its own.
+    "dashboard.view": lambda user, obj: _organizer(user),
+    "organization.view_record": lambda user, obj: _manages_people_of(user, obj),
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
     "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",
+    # Suggestions for areas of intervention (area: suggestions).
+    "suggestion.view": lambda user, obj: _signed_in(user),
+    "suggestion.create": lambda user, obj: _proposes_for_organization(user),
+    "suggestion.edit": lambda user, obj: (
+        _signed_in(user) and obj.proposer_id == user.id and obj.status == "new"
+    ),
+    "suggestion.delete": lambda user, obj: (
+        _signed_in(user) and obj.proposer_id == user.id and obj.status == "new"
+    ),
+    "suggestion.support": _may_support,
+    "suggestion.withdraw_support": _may_withdraw_support,
+    "suggestion.comment": lambda user, obj: _signed_in(user),
+    "suggestion.triage": lambda user, obj: _organizer(user),
+    "suggestion.view_hidden_comments": lambda user, obj: _organizer(user),
+    "suggestion_comment.hide": lambda user, obj: _organizer(user) and obj.hidden_at is None,
     # Minutes and action items (area: minutes).
     "minutes.view": _may_view_minutes,
     "minutes.comment": _may_comment_minutes,

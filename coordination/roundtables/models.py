@@ -70,6 +70,8 @@ class Roundtable(db.Model):
     # Every registration change first updates this row, so that concurrent registrations for one
     # roundtable queue on its lock (a row lock on PostgreSQL, the write lock on SQLite).
     registrations_version: Mapped[int] = mapped_column(default=0)
+    # Ids of the people an organizer has asked to help with the check-in on the day.
+    check_in_helpers: Mapped[list] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from coordination.audit.rules import record_event
 from coordination.errors import ValidationFailed
@@ -153,6 +154,18 @@ def cancel_roundtable(actor, roundtable: Roundtable, reason: str) -> None:
 
 
 AGENDA_FIELDS = ("title", "starts_at", "duration_minutes", "presenter_id", "presenter_name", "service_area")
+
+
+def agenda_of(roundtable: Roundtable) -> list[AgendaItem]:
+    """The roundtable's agenda in order, with the presenters."""
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.roundtable_id == roundtable.id)
+            .options(joinedload(AgendaItem.presenter))
+            .order_by(AgendaItem.position)
+        )
+    )
 
 
 def add_agenda_item(actor, roundtable: Roundtable, **fields) -> AgendaItem:

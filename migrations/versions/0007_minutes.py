@@ -1,7 +1,7 @@
 """minutes and action items of roundtables
 
 Revision ID: 0007_minutes
-Revises: 0006_calendar_feed
+Revises: 0009_suggestions
 Create Date: 2026-11-28 02:08:26.537002
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_minutes'
-down_revision = '0006_calendar_feed'
+down_revision = '0009_suggestions'
 branch_labels = None
 depends_on = None
 
