@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
+from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.permissions import can, require
 from coordination.roundtables import actions, bp
@@ -23,6 +25,7 @@ from coordination.roundtables.follow_up_forms import (
     MinutesForm,
     NoteForm,
 )
+from coordination.roundtables.freshness import AREA
 from coordination.roundtables.models import Roundtable
 from coordination.roundtables.rules import to_utc
 from coordination.taxonomy import SDGS, SERVICE_AREAS
@@ -342,10 +345,14 @@ def delete_action_item(item_id: int):
     return redirect(url_for("roundtables.detail", roundtable_id=roundtable_id) + "#action-items")
 
 
-@bp.get("/action-items")
-@login_required
-def action_items():
-    require(current_user, "action_items.board")
+def _list_key(name: str, *extra) -> tuple:
+    """A kept list's key: what it shows depends on the language, people's and organizations' names
+    (the directory's token), the address's arguments (filters, page) and today's date (overdue)."""
+    arguments = tuple(sorted(request.args.items(multi=True)))
+    return (name, current_language(), current_token(DIRECTORY_AREA), arguments, utcnow().date(), *extra)
+
+
+def _render_board() -> str:
     roundtables, organizations = actions.board_choices()
     form = BoardFilterForm(request.args, roundtables=roundtables, organizations=organizations)
     form.validate()
@@ -359,17 +366,31 @@ def action_items():
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
-    return render_template("roundtables/action_items.html", form=form, page=page, today=utcnow().date())
+    return render_template("roundtables/_board.html", form=form, page=page, today=utcnow().date())
+
+
+@bp.get("/action-items")
+@login_required
+def action_items():
+    require(current_user, "action_items.board")
+    # The same for every organizer: kept until an action item, a roundtable or a name changes.
+    board = fragments.get_or_render(AREA, _list_key("board"), _render_board)
+    return render_template("roundtables/action_items.html", board=board)
+
+
+def _render_commitments() -> str:
+    page = db.paginate(
+        actions.commitments_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    return render_template("roundtables/_commitments.html", page=page, today=utcnow().date())
 
 
 @bp.get("/commitments")
 @login_required
 def commitments():
     require(current_user, "action_items.mine")
-    page = db.paginate(
-        actions.commitments_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
-    return render_template("roundtables/commitments.html", page=page, today=utcnow().date())
+    listing = fragments.get_or_render(AREA, _list_key("commitments", current_user.id), _render_commitments)
+    return render_template("roundtables/commitments.html", listing=listing)
 
 
 def event_page_context(viewer, roundtable: Roundtable) -> dict:
