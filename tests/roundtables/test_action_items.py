@@ -238,6 +238,19 @@ def test_owners_are_reminded_of_items_due_soon_and_overdue_once_each(
     assert "/commitments" in french[0]
 
 
+def test_an_item_of_the_organizers_own_organization_reminds_its_organizers(runner, organizer, smtp_server):
+    _item(
+        make_roundtable(),
+        "Hold the AVRR session",
+        owner_organization=organizer.organization,
+        due_on=date(2030, 7, 10),
+    )
+    assert "1 owners mailed" in _remind(runner, "2030-07-05T08:00")
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == organizer.email
+    assert "Hold the AVRR session" in body_text(message)
+
+
 def test_a_new_due_date_earns_a_new_reminder(runner, member, smtp_server):
     item = _item(make_roundtable(), "Moving target", owner_id=member.id, due_on=date(2030, 7, 10))
     assert "1 owners mailed" in _remind(runner, "2030-07-05T08:00")
