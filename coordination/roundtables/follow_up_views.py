@@ -82,6 +82,24 @@ def _minutes_page(roundtable, minutes, participant, comment_form=None):
     else:
         comments = []
     may_comment = can(current_user, "minutes.comment", (minutes, participant))
+    if minutes is not None and minutes.status == "published" and not organizer_view:
+        # Published minutes read the same for every member: kept until the roundtables area changes.
+        kept = fragments.get_or_render(
+            AREA,
+            ("minutes-page", roundtable.id, current_language(), current_token(DIRECTORY_AREA)),
+            lambda: render_template(
+                "roundtables/_minutes_content.html",
+                roundtable=roundtable,
+                minutes=minutes,
+                participant=False,
+                comments=[],
+                may_comment=False,
+                comments_open=False,
+                comment_form=None,
+                confirm_form=None,
+            ),
+        )
+        return render_template("roundtables/minutes.html", roundtable=roundtable, kept_content=kept)
     return render_template(
         "roundtables/minutes.html",
         roundtable=roundtable,
