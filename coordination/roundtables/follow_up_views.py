@@ -7,6 +7,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import ValidationFailed
@@ -52,7 +54,10 @@ def follow_up_labels():
 
 
 def _roundtable(roundtable_id: int) -> Roundtable:
-    roundtable = db.session.get(Roundtable, roundtable_id)
+    """The roundtable with its minutes (one query); 404 when the viewer may not see it."""
+    roundtable = db.session.scalar(
+        select(Roundtable).where(Roundtable.id == roundtable_id).options(joinedload(Roundtable.minutes))
+    )
     if roundtable is None or not can(current_user, "roundtable.view", roundtable):
         abort(404)
     return roundtable
@@ -60,7 +65,7 @@ def _roundtable(roundtable_id: int) -> Roundtable:
 
 def _visible_minutes(roundtable: Roundtable):
     """The minutes and whether the viewer took part; 404 unless the viewer may read them."""
-    minutes = rules_minutes.minutes_of(roundtable)
+    minutes = roundtable.minutes
     # Taking part matters while the minutes are circulated or adopted, and not to organizers.
     participant = (
         minutes is not None
