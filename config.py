@@ -82,7 +82,11 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(25 * 1024 * 1024)))
+    # The largest request, so the largest library upload: 50 MB unless set (bytes).
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(50 * 1024 * 1024)))
+    # Read an upload's text once the answer has gone out; `flask library extract` catches up.
+    LIBRARY_EXTRACT_AFTER_REQUEST = _bool("LIBRARY_EXTRACT_AFTER_REQUEST", True)
+    LIBRARY_EXTRACT_AFTER_REQUEST_LIMIT = int(os.environ.get("LIBRARY_EXTRACT_AFTER_REQUEST_LIMIT", "10"))
 
     INVITATION_TOKEN_MAX_AGE = int(os.environ.get("INVITATION_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
     RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", str(7 * 24 * 3600)))

@@ -73,11 +73,14 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from coordination import audit, auth, directory, mail, main, reports, roundtables
+    from coordination import audit, auth, directory, feedback, library, mail, main, reports, roundtables
     from coordination.audit import views as _audit_views  # noqa: F401 - routes attach to the blueprints
     from coordination.auth import views as _auth_views  # noqa: F401
     from coordination.directory import transfer_views as _transfer_views  # noqa: F401
     from coordination.directory import views as _directory_views  # noqa: F401
+    from coordination.feedback import views as _feedback_views  # noqa: F401
+    from coordination.library import commands as _library_commands  # noqa: F401
+    from coordination.library import views as _library_views  # noqa: F401
     from coordination.mail import views as _mail_views  # noqa: F401
     from coordination.main import views as _main_views  # noqa: F401
     from coordination.reports import views as _reports_views  # noqa: F401
@@ -85,7 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from coordination.roundtables import views as _roundtables_views  # noqa: F401
     from coordination.suggestions import views as _suggestions_views
 
-    for area in (main, auth, directory, roundtables, reports, audit, mail):
+    for area in (main, auth, directory, roundtables, feedback, reports, library, audit, mail):
         app.register_blueprint(area.bp)
     app.register_blueprint(_suggestions_views.bp)
 

@@ -10,6 +10,8 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email, set_password
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
+from coordination.feedback.demo import seed_demo as seed_feedback_demo
+from coordination.library import demo as library_demo
 from coordination.roundtables import follow_up_demo
 from coordination.roundtables.models import AgendaItem, Roundtable, Series
 from coordination.suggestions import demo as suggestions_demo
@@ -134,6 +136,8 @@ def seed_demo() -> SeedReport:
     _roundtables(report)
     report.suggestions_added = suggestions_demo.seed_demo()
     follow_up_demo.seed_demo()
+    library_demo.seed_demo()
+    seed_feedback_demo()
     return report
 
 

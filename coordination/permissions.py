@@ -1,10 +1,12 @@
 """The one place that answers "may this user do this to that record", for views, templates and API."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.errors import PermissionDenied
+from coordination.feedback import audience as feedback_audience
 
 
 def _signed_in(user) -> bool:
@@ -49,6 +51,11 @@ def _may_register(user, roundtable_and_person) -> bool:
     if _focal_point_of(user, person.organization):
         return True
     return _signed_in(user) and user.id == person.id
+
+
+def _may_answer_feedback(user, form) -> bool:
+    """A published form's audience answers it; organizers only preview."""
+    return _signed_in(user) and form.published and feedback_audience.includes(form, user)
 
 
 def _may_withdraw(user, registration) -> bool:
@@ -125,6 +132,72 @@ def _may_view_action_item(user, item) -> bool:
     )
 
 
+# Library: who sees a document. Mirrored in SQL by coordination.library.queries.visible_to for lists
+# and search; tests/library/test_permissions.py holds the two to the same answers.
+TRASH_DAYS = 30
+COMMENT_EDIT_MINUTES = 15
+
+
+def _uploaded(user, document) -> bool:
+    return _signed_in(user) and document.uploaded_by_id == user.id
+
+
+def _sees_document(user, document) -> bool:
+    """Organizers see everything not purged; others what is published and shared with them."""
+    if _organizer(user):
+        return True
+    if not _signed_in(user) or document.deleted_at is not None:
+        return False
+    if _uploaded(user, document):
+        return True
+    if document.status != "published":
+        return False
+    if document.visibility == "members":
+        return True
+    if user.organization_id is not None and user.organization_id == document.organization_id:
+        return True
+    if document.visibility == "organizations":
+        return any(share.organization_id == user.organization_id for share in document.shared_with)
+    return False
+
+
+def _sees_live_document(user, document) -> bool:
+    return document.deleted_at is None and _sees_document(user, document)
+
+
+def _may_contribute(user, collection) -> bool:
+    return _organizer(user) or (_signed_in(user) and collection.members_may_contribute)
+
+
+def _within_minutes(moment, minutes: int) -> bool:
+    from coordination.timeutil import utcnow
+
+    return moment is not None and utcnow() - moment <= timedelta(minutes=minutes)
+
+
+def _may_restore(user, document) -> bool:
+    if not _organizer(user) or document.deleted_at is None:
+        return False
+    return _within_minutes(document.deleted_at, TRASH_DAYS * 24 * 60)
+
+
+def _may_change_comment(user, comment) -> bool:
+    return (
+        _signed_in(user)
+        and comment.author_id == user.id
+        and _within_minutes(comment.created_at, COMMENT_EDIT_MINUTES)
+    )
+
+
+def _sees_downloads(user, document) -> bool:
+    return _organizer(user) or (
+        _signed_in(user)
+        and document.organization_id is not None
+        and user.organization_id == document.organization_id
+        and _sees_live_document(user, document)
+    )
+
+
 RULES: dict[str, Callable[..., bool]] = {
     "directory.view": lambda user, obj: _signed_in(user),
     "directory.import": lambda user, obj: _organizer(user),
@@ -165,6 +238,34 @@ RULES: dict[str, Callable[..., bool]] = {
     # Reports: the engagement dashboard is IOM's; an organization's record is its own.
     "dashboard.view": lambda user, obj: _organizer(user),
     "organization.view_record": lambda user, obj: _manages_people_of(user, obj),
+    # Library (coordination/library/).
+    "library.view": lambda user, obj: _signed_in(user),
+    "library.follow": lambda user, obj: _signed_in(user),
+    "library.trash": lambda user, obj: _organizer(user),
+    "collection.create": lambda user, obj: _organizer(user),
+    "collection.edit": lambda user, obj: _organizer(user),
+    "collection.contribute": _may_contribute,
+    "document.view": _sees_live_document,
+    "document.edit": lambda user, obj: _sees_live_document(user, obj)
+    and (_organizer(user) or _uploaded(user, obj)),
+    "document.add_version": lambda user, obj: _sees_live_document(user, obj)
+    and (_organizer(user) or _uploaded(user, obj)),
+    "document.delete": lambda user, obj: _organizer(user) and obj.deleted_at is None,
+    "document.restore": _may_restore,
+    "document.clear": lambda user, obj: _organizer(user)
+    and obj.deleted_at is None
+    and obj.status == "review",
+    "document.view_downloads": _sees_downloads,
+    "document.comment": lambda user, obj: _sees_live_document(user, obj) and obj.status == "published",
+    "comment.edit": _may_change_comment,
+    "comment.delete": lambda user, obj: _organizer(user) or _may_change_comment(user, obj),
+    # Feedback forms: organizers build them and read the results (named answers included); the
+    # audience sees a published form and answers it, and never sees anyone's answers.
+    "feedback.create": lambda user, obj: _organizer(user),
+    "feedback_form.view": lambda user, obj: _organizer(user) or _may_answer_feedback(user, obj),
+    "feedback_form.manage": lambda user, obj: _organizer(user),
+    "feedback_form.answer": _may_answer_feedback,
+    "feedback_form.view_results": lambda user, obj: _organizer(user),
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
     "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",

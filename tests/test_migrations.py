@@ -14,11 +14,15 @@ from sqlalchemy.engine import make_url
 
 from coordination import create_app
 from coordination.extensions import db, migrate
+from coordination.library.search import include_object
 
 
 def _schema_differences(engine) -> list:
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        # The library's search index (FTS5 table, tsvector column) is made by its migration alone.
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_object": include_object}
+        )
         return compare_metadata(context, db.metadata)
 
 

@@ -15,6 +15,7 @@ from coordination.records import apply_changes
 from coordination.roundtables.actions import carry_matters_arising
 from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series
 from coordination.roundtables.registrations import mail_registrants
+from coordination.roundtables.signals import roundtable_completed
 
 ROUNDTABLE_FIELDS = (
     "title", "description", "starts_at", "ends_at", "timezone", "venue", "online_url", "languages",
@@ -137,6 +138,7 @@ def complete_roundtable(actor, roundtable: Roundtable) -> None:
     require(actor, "roundtable.complete", roundtable)
     roundtable.status = RoundtableStatus.COMPLETED
     record_event(actor, "roundtables.complete", roundtable)
+    roundtable_completed.send(roundtable, actor=actor)
 
 
 def cancel_roundtable(actor, roundtable: Roundtable, reason: str) -> None:
