@@ -297,7 +297,8 @@ def remind_owners(now: datetime, days: int) -> int:
     how many mails were queued. Each item's due-soon and overdue reminders go out once per due
     date; one mail per person lists all their items. Flushes, never commits.
 
-    The owner person is mailed; an item owned by an organization alone goes to its focal points.
+    The owner person is mailed; an item owned by an organization alone goes to its focal points,
+    or to its organizers when it has none (IOM's own items).
     """
     horizon = now.date() + timedelta(days=days + 1)  # local dates run at most a day ahead of UTC
     items = db.session.scalars(
@@ -355,6 +356,7 @@ def _already_sent(item_ids: list[int]) -> set[tuple[int, str]]:
 
 
 def _focal_points_of(organization_ids: set[int | None]) -> dict[int, list[User]]:
+    """Each organization's active focal points; IOM's own items (no focal point) go to its organizers."""
     organization_ids.discard(None)
     if not organization_ids:
         return {}
@@ -362,12 +364,15 @@ def _focal_points_of(organization_ids: set[int | None]) -> dict[int, list[User]]
         select(User)
         .where(
             User.organization_id.in_(organization_ids),
-            User.role == Role.FOCAL_POINT,
+            User.role.in_((Role.FOCAL_POINT, Role.ORGANIZER)),
             User.active.is_(True),
         )
         .order_by(User.name)
     )
-    found: dict[int, list[User]] = defaultdict(list)
+    found: dict[int, dict[str, list[User]]] = defaultdict(lambda: defaultdict(list))
     for person in people:
-        found[person.organization_id].append(person)
-    return found
+        found[person.organization_id][person.role].append(person)
+    return {
+        organization_id: roles.get(Role.FOCAL_POINT) or roles.get(Role.ORGANIZER, [])
+        for organization_id, roles in found.items()
+    }

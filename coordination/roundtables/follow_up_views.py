@@ -7,10 +7,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
+from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.permissions import can, require
 from coordination.roundtables import actions, bp
@@ -23,6 +27,7 @@ from coordination.roundtables.follow_up_forms import (
     MinutesForm,
     NoteForm,
 )
+from coordination.roundtables.freshness import AREA
 from coordination.roundtables.models import Roundtable
 from coordination.roundtables.rules import to_utc
 from coordination.taxonomy import SDGS, SERVICE_AREAS
@@ -49,7 +54,10 @@ def follow_up_labels():
 
 
 def _roundtable(roundtable_id: int) -> Roundtable:
-    roundtable = db.session.get(Roundtable, roundtable_id)
+    """The roundtable with its minutes (one query); 404 when the viewer may not see it."""
+    roundtable = db.session.scalar(
+        select(Roundtable).where(Roundtable.id == roundtable_id).options(joinedload(Roundtable.minutes))
+    )
     if roundtable is None or not can(current_user, "roundtable.view", roundtable):
         abort(404)
     return roundtable
@@ -57,7 +65,7 @@ def _roundtable(roundtable_id: int) -> Roundtable:
 
 def _visible_minutes(roundtable: Roundtable):
     """The minutes and whether the viewer took part; 404 unless the viewer may read them."""
-    minutes = rules_minutes.minutes_of(roundtable)
+    minutes = roundtable.minutes
     # Taking part matters while the minutes are circulated or adopted, and not to organizers.
     participant = (
         minutes is not None
@@ -79,6 +87,24 @@ def _minutes_page(roundtable, minutes, participant, comment_form=None):
     else:
         comments = []
     may_comment = can(current_user, "minutes.comment", (minutes, participant))
+    if minutes is not None and minutes.status == "published" and not organizer_view:
+        # Published minutes read the same for every member: kept until the roundtables area changes.
+        kept = fragments.get_or_render(
+            AREA,
+            ("minutes-page", roundtable.id, current_language(), current_token(DIRECTORY_AREA)),
+            lambda: render_template(
+                "roundtables/_minutes_content.html",
+                roundtable=roundtable,
+                minutes=minutes,
+                participant=False,
+                comments=[],
+                may_comment=False,
+                comments_open=False,
+                comment_form=None,
+                confirm_form=None,
+            ),
+        )
+        return render_template("roundtables/minutes.html", roundtable=roundtable, kept_content=kept)
     return render_template(
         "roundtables/minutes.html",
         roundtable=roundtable,
@@ -90,7 +116,6 @@ def _minutes_page(roundtable, minutes, participant, comment_form=None):
         and (minutes.comment_deadline is None or utcnow() <= minutes.comment_deadline),
         comment_form=comment_form or CommentForm(),
         confirm_form=ConfirmForm(),
-        hide_attendance=bool(minutes and minutes.chatham_house),
     )
 
 
@@ -343,10 +368,14 @@ def delete_action_item(item_id: int):
     return redirect(url_for("roundtables.detail", roundtable_id=roundtable_id) + "#action-items")
 
 
-@bp.get("/action-items")
-@login_required
-def action_items():
-    require(current_user, "action_items.board")
+def _list_key(name: str, *extra) -> tuple:
+    """A kept list's key: what it shows depends on the language, people's and organizations' names
+    (the directory's token), the address's arguments (filters, page) and today's date (overdue)."""
+    arguments = tuple(sorted(request.args.items(multi=True)))
+    return (name, current_language(), current_token(DIRECTORY_AREA), arguments, utcnow().date(), *extra)
+
+
+def _render_board() -> str:
     roundtables, organizations = actions.board_choices()
     form = BoardFilterForm(request.args, roundtables=roundtables, organizations=organizations)
     form.validate()
@@ -360,17 +389,31 @@ def action_items():
         per_page=current_app.config["PER_PAGE"],
         error_out=False,
     )
-    return render_template("roundtables/action_items.html", form=form, page=page, today=utcnow().date())
+    return render_template("roundtables/_board.html", form=form, page=page, today=utcnow().date())
+
+
+@bp.get("/action-items")
+@login_required
+def action_items():
+    require(current_user, "action_items.board")
+    # The same for every organizer: kept until an action item, a roundtable or a name changes.
+    board = fragments.get_or_render(AREA, _list_key("board"), _render_board)
+    return render_template("roundtables/action_items.html", board=board)
+
+
+def _render_commitments() -> str:
+    page = db.paginate(
+        actions.commitments_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    return render_template("roundtables/_commitments.html", page=page, today=utcnow().date())
 
 
 @bp.get("/commitments")
 @login_required
 def commitments():
     require(current_user, "action_items.mine")
-    page = db.paginate(
-        actions.commitments_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
-    )
-    return render_template("roundtables/commitments.html", page=page, today=utcnow().date())
+    listing = fragments.get_or_render(AREA, _list_key("commitments", current_user.id), _render_commitments)
+    return render_template("roundtables/commitments.html", listing=listing)
 
 
 def event_page_context(viewer, roundtable: Roundtable) -> dict:

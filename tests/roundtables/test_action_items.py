@@ -238,6 +238,19 @@ def test_owners_are_reminded_of_items_due_soon_and_overdue_once_each(
     assert "/commitments" in french[0]
 
 
+def test_an_item_of_the_organizers_own_organization_reminds_its_organizers(runner, organizer, smtp_server):
+    _item(
+        make_roundtable(),
+        "Hold the AVRR session",
+        owner_organization=organizer.organization,
+        due_on=date(2030, 7, 10),
+    )
+    assert "1 owners mailed" in _remind(runner, "2030-07-05T08:00")
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == organizer.email
+    assert "Hold the AVRR session" in body_text(message)
+
+
 def test_a_new_due_date_earns_a_new_reminder(runner, member, smtp_server):
     item = _item(make_roundtable(), "Moving target", owner_id=member.id, due_on=date(2030, 7, 10))
     assert "1 owners mailed" in _remind(runner, "2030-07-05T08:00")
@@ -341,3 +354,25 @@ def _signed_in_with(app, email: str, password: str):
     client = app.test_client()
     assert client.post("/login", data={"email": email, "password": password}).status_code == 302
     return client
+
+
+def test_the_kept_board_and_commitments_show_every_change_at_once(app, organizer, member, organization):
+    roundtable = make_roundtable()
+    item = _item(roundtable, "First commitment", owner_organization=organization)
+    board, mine = _signed_in(app, organizer), _signed_in(app, member)
+    for _ in range(2):  # the second answer comes from the kept fragment
+        assert "First commitment" in board.get("/action-items?status=open").get_data(as_text=True)
+        assert "First commitment" in mine.get("/commitments").get_data(as_text=True)
+
+    _item(roundtable, "Second commitment", owner_organization=organization)
+    assert "Second commitment" in board.get("/action-items?status=open").get_data(as_text=True)
+    assert "Second commitment" in mine.get("/commitments").get_data(as_text=True)
+
+    mine.post(f"/action-items/{item.id}/notes", data={"text": "Finished.", "status": "done"})
+    assert "First commitment" not in board.get("/action-items?status=open").get_data(as_text=True)
+    assert "First commitment" in board.get("/action-items?status=done").get_data(as_text=True)
+
+    organization.name = "Embassy of the Republic of the Sudan"
+    db.session.commit()
+    assert "Embassy of the Republic of the Sudan" in mine.get("/commitments").get_data(as_text=True)
+    assert "Embassy of the Republic of the Sudan" in board.get("/action-items").get_data(as_text=True)

@@ -12,7 +12,7 @@ from coordination.extensions import db
 from coordination.roundtables.models import Minutes, MinutesComment, MinutesRevision, Registration
 from coordination.timeutil import utcnow
 from tests.conftest import body_text, login
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 from tests.roundtables.conftest import make_roundtable
 
 
@@ -271,3 +271,20 @@ def test_minutes_are_not_kept_for_a_draft_roundtable(app, client, organizer):
     assert response.status_code == 200
     assert "published or held roundtables only" in response.get_data(as_text=True)
     assert _minutes(roundtable) is None
+
+
+def test_the_comment_form_carries_its_csrf_token(csrf_app, member, held):
+    _registered(held, member)
+    _with_minutes(held, "circulated", comment_deadline=utcnow() + timedelta(days=3))
+    client = csrf_app.test_client()
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"', client.get("/login").get_data(as_text=True)
+    )
+    client.post("/login", data={"csrf_token": token.group(1), "email": member.email, "password": PASSWORD})
+    page = client.get(f"/roundtables/{held.id}/minutes").get_data(as_text=True)
+    form = page[page.index('action="/roundtables/') :]
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    path = f"/roundtables/{held.id}/minutes/comments"
+    assert client.post(path, data={"text": "Without the token"}).status_code == 400
+    assert client.post(path, data={"text": "With the token", "csrf_token": token}).status_code == 302
+    assert db.session.scalars(select(MinutesComment.text)).all() == ["With the token"]
