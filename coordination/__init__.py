@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from coordination import i18n
     from coordination.auth.session import load_user
     from coordination.directory.freshness import watch_directory_changes
+    from coordination.library.freshness import watch_library_changes
     from coordination.mail.outbox import send_queued_after_request
 
     db.init_app(app)
@@ -52,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
     app.after_request(send_queued_after_request)
     watch_directory_changes()
+    watch_library_changes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
 

@@ -222,3 +222,24 @@ def test_the_demo_dataset_fills_the_library_once(runner, client):
     avrr = db.session.scalar(select(Document).where(Document.title == "AVRR eligibility criteria"))
     download = client.get(f"/library/versions/{avrr.versions[0].id}/download")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+
+
+def test_the_kept_list_follows_every_change_of_what_it_shows(
+    client, member, organizer, other_organization, collection
+):
+    document = make_document(organizer, collection, title="Shelter guide")
+    login(client, member)
+    assert "Shelter guide</a>" in client.get("/library").get_data(as_text=True)
+    assert "Shelter guide</a>" in client.get("/library").get_data(as_text=True)  # served from the cache
+    from coordination.library.models import DocumentOrganization
+
+    document.visibility = "organizations"
+    document.shared_with = [DocumentOrganization(organization_id=other_organization.id)]
+    db.session.commit()
+    assert "Shelter guide</a>" not in client.get("/library").get_data(as_text=True)
+    document.visibility = "members"
+    db.session.commit()
+    assert "Shelter guide</a>" in client.get("/library").get_data(as_text=True)
+    document.deleted_at = utcnow()
+    db.session.commit()
+    assert "Shelter guide</a>" not in client.get("/library").get_data(as_text=True)
