@@ -86,7 +86,7 @@ def test_only_organizers_delete_and_the_trash_restores_for_30_days(
 ):
     document = make_document(member, collection, title="To delete")
     old = make_document(member, collection, title="Long gone", deleted_at=utcnow() - timedelta(days=31))
-    old_file = Path(app.config["UPLOAD_FOLDER"]) / old.versions[0].stored_name
+    old_file = Path(app.config["UPLOAD_FOLDER"]) / "library" / old.versions[0].stored_name
     login(client, member)
     assert client.post(f"/library/documents/{document.id}/delete").status_code == 403
     sign_in_as(client, organizer)
