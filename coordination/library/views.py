@@ -229,10 +229,35 @@ def _listing(filters: queries.Filters):
 # Browsing and search.
 
 
+def _roundtables_state() -> tuple:
+    """Changes whenever the roundtable filter's choices may (roundtables have no cache token)."""
+    return tuple(db.session.execute(select(func.count(Roundtable.id), func.max(Roundtable.updated_at))).one())
+
+
 @bp.get("/library")
 @login_required
 def index():
     require(current_user, "library.view")
+    if not (request.args.get("q") or "").strip() and request.args.get("sort") != "downloads":
+        # The home without a search: the same for a reader until a document, the directory or a
+        # roundtable changes, so kept whole (it holds no form with a CSRF token).
+        key = (
+            "library-home",
+            str(get_locale()),
+            current_user.id,
+            current_user.role,
+            current_user.organization_id,
+            current_token(DIRECTORY_AREA),
+            _roundtables_state(),
+            tuple(sorted(request.args.items(multi=True))),
+        )
+        content = fragments.get_or_render(LIBRARY_AREA, key, lambda: _index_content(render_page=False))
+        return render_template("library/index.html", content=content, collection=None)
+    return _index_content(render_page=True)
+
+
+def _index_content(render_page: bool):
+    """The library home, as a whole page or as the part below the navigation."""
     form = _filter_form()
     filters = _filters(form)
     collections = db.session.scalars(
@@ -249,7 +274,7 @@ def index():
         list_html = _listing_html(filters)
         page = None if list_html is not None else _listing(filters)
     return render_template(
-        "library/index.html",
+        "library/index.html" if render_page else "library/_index_content.html",
         form=form,
         page=page,
         list_html=list_html,

@@ -243,3 +243,14 @@ def test_the_kept_list_follows_every_change_of_what_it_shows(
     document.deleted_at = utcnow()
     db.session.commit()
     assert "Shelter guide</a>" not in client.get("/library").get_data(as_text=True)
+
+
+def test_the_kept_home_follows_new_roundtables_and_differs_by_reader(client, member, organizer):
+    from tests.roundtables.conftest import make_roundtable
+
+    login(client, member)
+    assert "New collection" not in client.get("/library").get_data(as_text=True)
+    make_roundtable(title="Second roundtable with embassies")
+    assert "Second roundtable with embassies" in client.get("/library").get_data(as_text=True)
+    sign_in_as(client, organizer)
+    assert "New collection" in client.get("/library").get_data(as_text=True)
