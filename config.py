@@ -99,6 +99,8 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "coordination" / "translations")
 
     ROUNDTABLE_REMINDER_DAYS = os.environ.get("ROUNDTABLE_REMINDER_DAYS", "7,1")
+    # Owners of action items hear this many days before the due date (and once when overdue).
+    ACTION_ITEM_REMINDER_DAYS = int(os.environ.get("ACTION_ITEM_REMINDER_DAYS", "7"))
     PER_PAGE = 25
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 

@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from coordination.directory.freshness import watch_directory_changes
     from coordination.library.freshness import watch_library_changes
     from coordination.mail.outbox import send_queued_after_request
+    from coordination.roundtables.freshness import watch_roundtable_changes
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_DIR / "migrations"))
@@ -53,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
     app.after_request(send_queued_after_request)
     watch_directory_changes()
+    watch_roundtable_changes()
     watch_library_changes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
@@ -73,19 +75,24 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from coordination import audit, auth, directory, library, mail, main, roundtables
+    from coordination import audit, auth, directory, feedback, library, mail, main, reports, roundtables
     from coordination.audit import views as _audit_views  # noqa: F401 - routes attach to the blueprints
     from coordination.auth import views as _auth_views  # noqa: F401
     from coordination.directory import transfer_views as _transfer_views  # noqa: F401
     from coordination.directory import views as _directory_views  # noqa: F401
+    from coordination.feedback import views as _feedback_views  # noqa: F401
     from coordination.library import commands as _library_commands  # noqa: F401
     from coordination.library import views as _library_views  # noqa: F401
     from coordination.mail import views as _mail_views  # noqa: F401
     from coordination.main import views as _main_views  # noqa: F401
+    from coordination.reports import views as _reports_views  # noqa: F401
+    from coordination.roundtables import follow_up_views as _follow_up_views  # noqa: F401
     from coordination.roundtables import views as _roundtables_views  # noqa: F401
+    from coordination.suggestions import views as _suggestions_views
 
-    for area in (main, auth, directory, roundtables, library, audit, mail):
+    for area in (main, auth, directory, roundtables, feedback, reports, library, audit, mail):
         app.register_blueprint(area.bp)
+    app.register_blueprint(_suggestions_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -12,6 +12,7 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import INVITATION, find_user_by_email, make_token, normalize_email
 from coordination.extensions import db
 from coordination.mail.outbox import send_due
+from coordination.roundtables.actions import remind_owners
 from coordination.roundtables.reminders import send_reminders
 from coordination.timeutil import utcnow
 
@@ -93,10 +94,15 @@ def roundtables_group() -> None:
     "--at", "at", default=None, help="Act as if it were this UTC time (ISO 8601), to check a schedule."
 )
 def roundtables_remind(at: str | None) -> None:
-    """Mail registrants ROUNDTABLE_REMINDER_DAYS before each roundtable; never the same reminder twice."""
+    """Mail registrants ROUNDTABLE_REMINDER_DAYS before each roundtable, and owners of action items
+    due within ACTION_ITEM_REMINDER_DAYS or overdue; never the same reminder twice."""
     now = datetime.fromisoformat(at).replace(tzinfo=UTC) if at else utcnow()
     days = [int(day) for day in current_app.config["ROUNDTABLE_REMINDER_DAYS"].split(",") if day.strip()]
-    queued = send_reminders(now, days)
+    # The mails link to pages: outside a request, url_for needs the public address.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        queued = send_reminders(now, days)
+        owners = remind_owners(now, current_app.config["ACTION_ITEM_REMINDER_DAYS"])
     db.session.commit()
     send_due()
     click.echo(f"roundtables: {queued} reminders queued")
+    click.echo(f"action items: {owners} owners mailed")

@@ -10,8 +10,11 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email, set_password
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
+from coordination.feedback.demo import seed_demo as seed_feedback_demo
 from coordination.library import demo as library_demo
+from coordination.roundtables import follow_up_demo
 from coordination.roundtables.models import AgendaItem, Roundtable, Series
+from coordination.suggestions import demo as suggestions_demo
 
 DEMO_PASSWORD = "roundtable-demo-2026"  # noqa: S105 - printed by seed-demo for the demo accounts
 ORGANIZER_EMAIL = "organizer@iom-egypt.example"
@@ -75,6 +78,7 @@ class SeedReport:
     organizations_added: int = 0
     people_added: int = 0
     roundtables_added: int = 0
+    suggestions_added: int = 0
 
 
 def is_empty() -> bool:
@@ -130,7 +134,10 @@ def seed_demo() -> SeedReport:
     _account(report, FOCAL_POINT_EMAIL, "Hamid Demo-Focal-Point", Role.FOCAL_POINT, sudan, "Consul")
     db.session.flush()
     _roundtables(report)
+    report.suggestions_added = suggestions_demo.seed_demo()
+    follow_up_demo.seed_demo()
     library_demo.seed_demo()
+    seed_feedback_demo()
     return report
 
 

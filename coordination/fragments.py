@@ -32,13 +32,15 @@ class CacheVersion(db.Model):
 def current_token(name: str) -> str | None:
     """The area's current token, or None when it has none (then nothing is cached).
 
-    Read once per request (a page may hold several fragments); a change within the request
-    forgets it (see bump_token).
+    Every area's token is read in one query, once per request (a page may hold fragments of
+    several areas); a change within the request forgets them (see bump_token).
     """
-    known = g.setdefault("cache_tokens", {}) if has_request_context() else {}
-    if name not in known:
-        known[name] = db.session.scalar(select(CacheVersion.token).where(CacheVersion.name == name))
-    return known[name]
+    known = g.get("cache_tokens") if has_request_context() else None
+    if known is None:
+        known = dict(db.session.execute(select(CacheVersion.name, CacheVersion.token)).all())
+        if has_request_context():
+            g.cache_tokens = known
+    return known.get(name)
 
 
 def bump_token(connection, name: str) -> None:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.errors import PermissionDenied
+from coordination.feedback import audience as feedback_audience
 
 
 def _signed_in(user) -> bool:
@@ -52,10 +53,83 @@ def _may_register(user, roundtable_and_person) -> bool:
     return _signed_in(user) and user.id == person.id
 
 
+def _may_answer_feedback(user, form) -> bool:
+    """A published form's audience answers it; organizers only preview."""
+    return _signed_in(user) and form.published and feedback_audience.includes(form, user)
+
+
 def _may_withdraw(user, registration) -> bool:
     if _organizer(user) or (_signed_in(user) and user.id == registration.user_id):
         return True
     return _focal_point_of(user, registration.organization)
+
+
+def _proposes_for_organization(user) -> bool:
+    return _signed_in(user) and user.organization_id is not None
+
+
+def _may_support(user, suggestion) -> bool:
+    """Another organization's suggestion that is not declined; one's own already counts as backed.
+
+    Organizers answer suggestions rather than back them.
+    """
+    return (
+        _proposes_for_organization(user)
+        and user.role != Role.ORGANIZER
+        and suggestion.organization_id != user.organization_id
+        and suggestion.status != "declined"
+    )
+
+
+def _may_withdraw_support(user, support) -> bool:
+    """Whoever gave the support, or a focal point of the organization it speaks for."""
+    if not _signed_in(user) or support is None:
+        return False
+    return user.id == support.user_id or (
+        user.role == Role.FOCAL_POINT and user.organization_id == support.organization_id
+    )
+
+
+# Minutes and action items (area: minutes). The minutes' rules take (minutes or None, participant):
+# whether the acting user was registered for the roundtable is read by the caller.
+def _may_view_minutes(user, minutes_and_participant) -> bool:
+    """Organizers always; participants while the minutes are circulated or adopted; members once published."""
+    minutes, participant = minutes_and_participant
+    if _organizer(user):
+        return True
+    if minutes is None or not _signed_in(user):
+        return False
+    if minutes.status == "published":
+        return True
+    return participant and minutes.status in ("circulated", "adopted")
+
+
+def _may_comment_minutes(user, minutes_and_participant) -> bool:
+    """Participants comment on circulated minutes; the deadline is checked by the rule, with a message."""
+    minutes, participant = minutes_and_participant
+    return _signed_in(user) and participant and minutes is not None and minutes.status == "circulated"
+
+
+def _owns_action_item(user, item) -> bool:
+    """The owner person, and the people of the owner organization."""
+    if not _signed_in(user):
+        return False
+    if item.owner_id is not None and item.owner_id == user.id:
+        return True
+    return item.owner_organization_id is not None and item.owner_organization_id == user.organization_id
+
+
+def _may_view_action_item(user, item) -> bool:
+    """Organizers and owners always; members once the roundtable's minutes are published."""
+    if _organizer(user) or _owns_action_item(user, item):
+        return True
+    minutes = item.roundtable.minutes
+    return (
+        _signed_in(user)
+        and item.roundtable.status != "draft"
+        and minutes is not None
+        and minutes.status == "published"
+    )
 
 
 # Library: who sees a document. Mirrored in SQL by coordination.library.queries.visible_to for lists
@@ -149,10 +223,21 @@ RULES: dict[str, Callable[..., bool]] = {
     "roundtable.cancel": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.invite": lambda user, obj: _organizer(user) and obj.status in ("draft", "published"),
     "roundtable.view_registrations": lambda user, obj: _organizer(user),
-    "roundtable.check_in": lambda user, obj: _organizer(user) and obj.status in ("published", "completed"),
+    "roundtable.check_in": lambda user, obj: (
+        obj.status in ("published", "completed")
+        and (_organizer(user) or (_signed_in(user) and user.id in (obj.check_in_helpers or ())))
+    ),
+    "roundtable.delegate_check_in": lambda user, obj: _organizer(user) and obj.status != "cancelled",
     "invitation.answer": lambda user, obj: _organizer(user) or _focal_point_of(user, obj.organization),
     "registration.create": _may_register,
     "registration.withdraw": _may_withdraw,
+    # A focal point adds a colleague who is not yet in the directory while registering them.
+    "registration.create_new": lambda user, obj: (
+        _focal_point_of(user, user.organization) and obj.status == "published"
+    ),
+    # Reports: the engagement dashboard is IOM's; an organization's record is its own.
+    "dashboard.view": lambda user, obj: _organizer(user),
+    "organization.view_record": lambda user, obj: _manages_people_of(user, obj),
     # Library (coordination/library/).
     "library.view": lambda user, obj: _signed_in(user),
     "library.follow": lambda user, obj: _signed_in(user),
@@ -174,9 +259,51 @@ RULES: dict[str, Callable[..., bool]] = {
     "document.comment": lambda user, obj: _sees_live_document(user, obj) and obj.status == "published",
     "comment.edit": _may_change_comment,
     "comment.delete": lambda user, obj: _organizer(user) or _may_change_comment(user, obj),
+    # Feedback forms: organizers build them and read the results (named answers included); the
+    # audience sees a published form and answers it, and never sees anyone's answers.
+    "feedback.create": lambda user, obj: _organizer(user),
+    "feedback_form.view": lambda user, obj: _organizer(user) or _may_answer_feedback(user, obj),
+    "feedback_form.manage": lambda user, obj: _organizer(user),
+    "feedback_form.answer": _may_answer_feedback,
+    "feedback_form.view_results": lambda user, obj: _organizer(user),
     "audit.view": lambda user, obj: _organizer(user),
     "outbox.view": lambda user, obj: _organizer(user),
     "outbox.retry": lambda user, obj: _organizer(user) and obj.status == "failed",
+    # Suggestions for areas of intervention (area: suggestions).
+    "suggestion.view": lambda user, obj: _signed_in(user),
+    "suggestion.create": lambda user, obj: _proposes_for_organization(user),
+    "suggestion.edit": lambda user, obj: (
+        _signed_in(user) and obj.proposer_id == user.id and obj.status == "new"
+    ),
+    "suggestion.delete": lambda user, obj: (
+        _signed_in(user) and obj.proposer_id == user.id and obj.status == "new"
+    ),
+    "suggestion.support": _may_support,
+    "suggestion.withdraw_support": _may_withdraw_support,
+    "suggestion.comment": lambda user, obj: _signed_in(user),
+    "suggestion.triage": lambda user, obj: _organizer(user),
+    "suggestion.view_hidden_comments": lambda user, obj: _organizer(user),
+    "suggestion_comment.hide": lambda user, obj: _organizer(user) and obj.hidden_at is None,
+    # Minutes and action items (area: minutes).
+    "minutes.view": _may_view_minutes,
+    "minutes.comment": _may_comment_minutes,
+    "minutes.edit": lambda user, obj: _organizer(user)
+    and (obj is None or obj.status in ("draft", "circulated")),
+    "minutes.view_history": lambda user, obj: _organizer(user),
+    "minutes.circulate": lambda user, obj: _organizer(user) and obj is not None and obj.status == "draft",
+    "minutes.adopt": lambda user, obj: _organizer(user)
+    and obj is not None
+    and obj.status in ("draft", "circulated"),
+    "minutes.publish": lambda user, obj: _organizer(user) and obj is not None and obj.status == "adopted",
+    "action_item.create": lambda user, obj: _organizer(user) and obj.status != "cancelled",
+    "action_item.view": _may_view_action_item,
+    "action_item.edit": lambda user, obj: _organizer(user),
+    "action_item.delete": lambda user, obj: _organizer(user),
+    "action_item.add_note": lambda user, obj: _organizer(user) or _owns_action_item(user, obj),
+    # Owners report progress; dropping a commitment is the organizers' call.
+    "action_item.drop": lambda user, obj: _organizer(user),
+    "action_items.board": lambda user, obj: _organizer(user),
+    "action_items.mine": lambda user, obj: _signed_in(user),
 }
 
 

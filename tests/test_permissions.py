@@ -334,6 +334,27 @@ CASES = [
         (*ORGANIZER_ONLY, Redirect("/roundtables/{published}/check-in")),
     ),
     Case("roundtables.walk_in", "POST", "/roundtables/{published}/walk-in", ORGANIZER_200, data={"name": ""}),
+    Case(
+        "roundtables.add_check_in_helper",
+        "POST",
+        "/roundtables/{published}/check-in/helpers",
+        ORGANIZER_200,
+        data={"helper-email": ""},
+    ),
+    Case(
+        "roundtables.remove_check_in_helper",
+        "POST",
+        "/roundtables/{published}/check-in/helpers/{member}/remove",
+        (*ORGANIZER_ONLY, Redirect("/roundtables/{published}/check-in")),
+    ),
+    Case(
+        "roundtables.register_new_person",
+        "POST",
+        "/roundtables/{published}/register-new",
+        (LOGIN, 403, 200, 200, 403),
+        data={"new-name": ""},
+        note="focal points add colleagues to their own organization; the form answers with its errors",
+    ),
     Case("roundtables.attendance", "GET", "/roundtables/{published}/attendance", ORGANIZER_200),
     Case("roundtables.calendar_feed", "GET", "/calendar/unknown-token.ics", (404,) * 5),
     Case(

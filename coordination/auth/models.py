@@ -44,6 +44,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
     preferred_language: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(default=True)
+    # Receives the roundtable invitations of their organization, as its focal points do.
+    invitation_contact: Mapped[bool] = mapped_column(default=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Part of the session id: changing it (new password) signs every other session out.
     login_stamp: Mapped[str] = mapped_column(String(32), default=new_login_stamp)

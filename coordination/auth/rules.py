@@ -108,6 +108,7 @@ def create_person(
     position: str | None = None,
     phone: str | None = None,
     preferred_language: str = "en",
+    invitation_contact: bool = False,
 ) -> User:
     """Add a person to the directory (no password yet); raises ValidationFailed on a taken address."""
     email = normalize_email(email)
@@ -120,6 +121,7 @@ def create_person(
         position=position or None,
         phone=phone or None,
         preferred_language=preferred_language,
+        invitation_contact=invitation_contact,
         organization=organization,
     )
     db.session.add(user)

@@ -59,6 +59,10 @@ class PersonForm(FlaskForm):
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[blank_to_none])
     role = SelectField(_l("Role"))
     preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+    invitation_contact = BooleanField(
+        _l("Receives roundtable invitations"),
+        description=_l("Focal points always receive them; tick this for other contacts of the organization."),
+    )
     send_invitation = BooleanField(_l("Send an invitation to set a password"), default=True)
 
     def __init__(self, *args, roles: list[str], **kwargs):

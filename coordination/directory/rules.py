@@ -136,7 +136,7 @@ def set_organization_active(actor, organization: Organization, active: bool) -> 
     return len(deactivated)
 
 
-PERSON_FIELDS = ("name", "email", "position", "phone", "role", "preferred_language")
+PERSON_FIELDS = ("name", "email", "position", "phone", "role", "preferred_language", "invitation_contact")
 
 
 def update_person(actor, person: User, **fields) -> list[str]:

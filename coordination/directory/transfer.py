@@ -18,7 +18,6 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -31,6 +30,7 @@ from coordination.directory.rules import set_organization_active, set_person_act
 from coordination.errors import InvalidToken, ValidationFailed
 from coordination.extensions import db
 from coordination.permissions import assignable_roles, require
+from coordination.spreadsheets import FORMULA_STARTS, to_csv, to_xlsx
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 50
@@ -59,7 +59,6 @@ FORMATS = {
 LANGUAGES = ("en", "fr", "ar")
 
 # Characters that make a spreadsheet read a cell as a formula (or shift it into one).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = {"yes", "true", "1", "y", "x", "oui", "vrai", "نعم"}
 _FALSE = {"no", "false", "0", "n", "non", "faux", "لا"}
 _KIND_ALIASES = {"community_organization": "community", "community_organisation": "community"}
@@ -178,12 +177,7 @@ def export_file(actor, what: str, fmt: str) -> bytes:
     """The whole directory's organizations or people, inactive ones included, as CSV or XLSX bytes."""
     require(actor, "directory.export")
     rows = [list(COLUMNS[what]), *(_organization_rows() if what == "organizations" else _people_rows())]
-    return _to_csv(rows) if fmt == "csv" else _to_xlsx(rows, what)
-
-
-def neutralize(value: str) -> str:
-    """A cell value a spreadsheet will not run as a formula: a quote before = + - @ tab or CR."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return to_csv(rows) if fmt == "csv" else to_xlsx(rows, what)
 
 
 def stash_file(actor, what: str, data: bytes) -> str:
@@ -653,22 +647,3 @@ def _people_rows() -> list[list[str]]:
         ]
         for person in db.session.scalars(query)
     ]
-
-
-def _to_csv(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer)
-    for row in rows:
-        writer.writerow([neutralize(value) for value in row])
-    # The BOM tells Excel the file is UTF-8, so that Arabic and accents open correctly.
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def _to_xlsx(rows: list[list[str]], title: str) -> bytes:
-    workbook = openpyxl.Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    for row in rows:
-        sheet.append([neutralize(ILLEGAL_CHARACTERS_RE.sub("", value)) for value in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -15,6 +15,8 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coordination.auth.forms import LANGUAGE_CHOICES
+from coordination.directory.fields import OrganizationField
 from coordination.forms import blank_to_none
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 
@@ -110,8 +112,26 @@ class InviteForm(FlaskForm):
 class WalkInForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
-    organization_id = SelectField(_l("Organization"), coerce=int)
+    organization_id = OrganizationField(_l("Organization"))
 
-    def __init__(self, *args, organizations: list[tuple[int, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.organization_id.choices = organizations
+
+class NewPersonForm(FlaskForm):
+    """A colleague not yet in the directory, registered by their focal point."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    preferred_language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="new", **kwargs)
+
+
+class CheckInHelperForm(FlaskForm):
+    email = EmailField(
+        _l("Email of the person who will help"),
+        validators=[DataRequired(), Email(), Length(max=254)],
+        description=_l("Anyone in the directory; they are mailed the link to this page."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="helper", **kwargs)

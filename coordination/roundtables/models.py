@@ -1,11 +1,11 @@
 """Roundtables, their series and their agenda."""
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from coordination.auth.models import User
 from coordination.dbtypes import UTCDateTime
@@ -70,6 +70,8 @@ class Roundtable(db.Model):
     # Every registration change first updates this row, so that concurrent registrations for one
     # roundtable queue on its lock (a row lock on PostgreSQL, the write lock on SQLite).
     registrations_version: Mapped[int] = mapped_column(default=0)
+    # Ids of the people an organizer has asked to help with the check-in on the day.
+    check_in_helpers: Mapped[list] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -182,3 +184,162 @@ class SentReminder(db.Model):
     registration_id: Mapped[int] = mapped_column(ForeignKey("registrations.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20))  # "days-7", "days-1"
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# Minutes and action items (the follow-up of a roundtable). The relationships back to Roundtable
+# and AgendaItem are declared here as backrefs, so that this area's tables stay out of their classes.
+
+
+class MinutesStatus(StrEnum):
+    DRAFT = "draft"
+    CIRCULATED = "circulated"
+    ADOPTED = "adopted"
+    PUBLISHED = "published"
+
+
+class Minutes(db.Model):
+    """The minutes of one roundtable: the current text and where it is in the clearance flow."""
+
+    __tablename__ = "minutes"
+    __table_args__ = (
+        CheckConstraint("status IN ('draft', 'circulated', 'adopted', 'published')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roundtable_id: Mapped[int] = mapped_column(ForeignKey("roundtables.id", ondelete="CASCADE"), unique=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default=MinutesStatus.DRAFT)
+    # Chatham House: the published minutes say so, and no attendance by organization is shown
+    # next to them (see README, "Minutes and action items").
+    chatham_house: Mapped[bool] = mapped_column(default=False)
+    comment_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    circulated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    adopted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    roundtable: Mapped[Roundtable] = relationship(
+        backref=backref("minutes", uselist=False, passive_deletes=True)
+    )
+
+
+class MinutesRevision(db.Model):
+    """One save of the minutes, kept whole: who saved what, when."""
+
+    __tablename__ = "minutes_revisions"
+    __table_args__ = (UniqueConstraint("minutes_id", "number", name="uq_minutes_revisions_minutes_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column()
+    body: Mapped[str] = mapped_column(Text)
+    chatham_house: Mapped[bool] = mapped_column(default=False)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class MinutesComment(db.Model):
+    """A participant's comment on circulated minutes; organizers alone read them."""
+
+    __tablename__ = "minutes_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    minutes_id: Mapped[int] = mapped_column(ForeignKey("minutes.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The revision the participant read, so organizers know what the comment is about.
+    revision_number: Mapped[int | None] = mapped_column()
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class ActionItemStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ActionItem(db.Model):
+    """An area of cooperation agreed at a roundtable: who does what by when."""
+
+    __tablename__ = "action_items"
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'in_progress', 'done', 'dropped')", name="status"),
+        CheckConstraint("sdg IS NULL OR (sdg >= 1 AND sdg <= 17)", name="sdg_range"),
+        CheckConstraint("owner_organization_id IS NOT NULL OR owner_id IS NOT NULL", name="has_owner"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roundtable_id: Mapped[int] = mapped_column(ForeignKey("roundtables.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner_organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(12), default=ActionItemStatus.OPEN, index=True)
+    sdg: Mapped[int | None] = mapped_column()
+    service_area: Mapped[str | None] = mapped_column(String(40))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    roundtable: Mapped[Roundtable] = relationship()
+    owner_organization: Mapped[Organization | None] = relationship()
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    notes: Mapped[list["ActionItemNote"]] = relationship(
+        back_populates="action_item",
+        order_by="ActionItemNote.created_at",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+
+class ActionItemNote(db.Model):
+    """A progress note on an action item, by an owner or an organizer."""
+
+    __tablename__ = "action_item_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    # The status the note set, when it changed it.
+    status: Mapped[str | None] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    action_item: Mapped[ActionItem] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+
+
+class ActionItemReminder(db.Model):
+    """A due-soon or overdue reminder mailed for an action item, so that none goes out twice."""
+
+    __tablename__ = "action_item_reminders"
+    __table_args__ = (UniqueConstraint("action_item_id", "kind", name="uq_action_item_reminders_item_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_item_id: Mapped[int] = mapped_column(ForeignKey("action_items.id", ondelete="CASCADE"))
+    # "due-soon:2030-07-15" or "overdue:2030-07-15": a new due date earns new reminders.
+    kind: Mapped[str] = mapped_column(String(40))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MatterArising(db.Model):
+    """An open action item listed under the "Matters arising" item of a later roundtable's agenda."""
+
+    __tablename__ = "matters_arising"
+
+    agenda_item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    action_item_id: Mapped[int] = mapped_column(
+        ForeignKey("action_items.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    action_item: Mapped[ActionItem] = relationship()

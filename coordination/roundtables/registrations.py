@@ -12,7 +12,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
-from coordination.auth.rules import create_person, find_user_by_email
+from coordination.auth.rules import create_person, find_user_by_email, normalize_email, send_invitation
 from coordination.directory.countries import country_name
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
@@ -55,7 +55,9 @@ def invitation_for(roundtable: Roundtable, organization_id: int | None) -> Invit
 def invite_organizations(
     actor, roundtable: Roundtable, organizations: list[Organization]
 ) -> list[Invitation]:
-    """Invite the organizations not yet invited and mail their focal points; returns the new invitations."""
+    """Invite the organizations not yet invited and mail their invitation recipients.
+
+    Returns the new invitations."""
     require(actor, "roundtable.invite", roundtable)
     already = set(
         db.session.scalars(
@@ -79,18 +81,23 @@ def invite_organizations(
     return invitations
 
 
-def _focal_points(organization_id: int) -> list[User]:
+def invitation_recipients(organization_id: int) -> list[User]:
+    """Who receives an organization's invitations: its focal points and its named contacts."""
     return list(
         db.session.scalars(
-            select(User).where(
-                User.organization_id == organization_id, User.role == Role.FOCAL_POINT, User.active.is_(True)
+            select(User)
+            .where(
+                User.organization_id == organization_id,
+                User.active.is_(True),
+                (User.role == Role.FOCAL_POINT) | User.invitation_contact.is_(True),
             )
+            .order_by(User.id)
         )
     )
 
 
 def _mail_invitation(invitation: Invitation, template: str) -> list[str]:
-    recipients = _focal_points(invitation.organization_id)
+    recipients = invitation_recipients(invitation.organization_id)
     for person in recipients:
         queue_mail(
             person.email,
@@ -105,7 +112,7 @@ def _mail_invitation(invitation: Invitation, template: str) -> list[str]:
 
 
 def remind_unanswered(actor, roundtable: Roundtable) -> list[str]:
-    """Mail the focal points of invited organizations that have not answered; returns the addresses."""
+    """Mail the recipients of the invitations not yet answered; returns the addresses."""
     require(actor, "roundtable.invite", roundtable)
     pending = db.session.scalars(
         select(Invitation).where(
@@ -178,6 +185,29 @@ def register(actor, roundtable: Roundtable, person: User) -> Registration:
         invitation.answered_at = utcnow()
     db.session.flush()
     record_event(actor, "roundtables.register", roundtable, person=person.email, status=status)
+    return registration
+
+
+def register_new_person(
+    actor, roundtable: Roundtable, *, name: str, email: str, preferred_language: str
+) -> Registration:
+    """Add someone who is not yet in the directory to the actor's organization and register them.
+
+    The new person is mailed an invitation to set their password. A refusal (taken address,
+    closed registrations, used seats) leaves neither the person nor the mail behind, since both are
+    written in the caller's transaction.
+    """
+    require(actor, "registration.create_new", roundtable)
+    if find_user_by_email(email) is not None:
+        raise ValidationFailed(
+            _l("This address is already in the directory: choose the person from the list above."),
+            field="email",
+        )
+    person = create_person(
+        actor, actor.organization, name=name, email=email, preferred_language=preferred_language
+    )
+    registration = register(actor, roundtable, person)
+    send_invitation(actor, person)
     return registration
 
 
@@ -331,6 +361,41 @@ def mail_registrants(roundtable: Roundtable, template: str, **context) -> list[s
             **context,
         )
     return [person.email for person in holders]
+
+
+def check_in_helpers(roundtable: Roundtable) -> list[User]:
+    """The people an organizer asked to help with the check-in, by name."""
+    if not roundtable.check_in_helpers:
+        return []
+    return list(
+        db.session.scalars(
+            select(User).where(User.id.in_(roundtable.check_in_helpers)).order_by(func.lower(User.name))
+        )
+    )
+
+
+def add_check_in_helper(actor, roundtable: Roundtable, email: str) -> User:
+    """Let someone of the directory check people in on the day; they are mailed the page's link."""
+    require(actor, "roundtable.delegate_check_in", roundtable)
+    helper = find_user_by_email(normalize_email(email))
+    if helper is None or not helper.active:
+        raise ValidationFailed(_l("Nobody active in the directory uses this email address."), field="email")
+    if helper.id in roundtable.check_in_helpers or can(helper, "roundtable.check_in", roundtable):
+        raise ValidationFailed(_l("%(name)s can already check people in.", name=helper.name), field="email")
+    # A new list, so that the JSON column is seen as changed.
+    roundtable.check_in_helpers = [*roundtable.check_in_helpers, helper.id]
+    queue_mail(
+        helper.email, "check_in_helper", helper.preferred_language, person=helper, roundtable=roundtable
+    )
+    record_event(actor, "roundtables.check_in.delegate", roundtable, helper=helper.email)
+    return helper
+
+
+def remove_check_in_helper(actor, roundtable: Roundtable, helper: User) -> None:
+    require(actor, "roundtable.delegate_check_in", roundtable)
+    if helper.id in roundtable.check_in_helpers:
+        roundtable.check_in_helpers = [i for i in roundtable.check_in_helpers if i != helper.id]
+        record_event(actor, "roundtables.check_in.undelegate", roundtable, helper=helper.email)
 
 
 def check_in(actor, registration: Registration) -> None:

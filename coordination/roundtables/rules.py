@@ -5,14 +5,17 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from coordination.audit.rules import record_event
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.permissions import can, require
 from coordination.records import apply_changes
+from coordination.roundtables.actions import carry_matters_arising
 from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series
 from coordination.roundtables.registrations import mail_registrants
+from coordination.roundtables.signals import roundtable_completed
 
 ROUNDTABLE_FIELDS = (
     "title", "description", "starts_at", "ends_at", "timezone", "venue", "online_url", "languages",
@@ -135,6 +138,7 @@ def complete_roundtable(actor, roundtable: Roundtable) -> None:
     require(actor, "roundtable.complete", roundtable)
     roundtable.status = RoundtableStatus.COMPLETED
     record_event(actor, "roundtables.complete", roundtable)
+    roundtable_completed.send(roundtable, actor=actor)
 
 
 def cancel_roundtable(actor, roundtable: Roundtable, reason: str) -> None:
@@ -152,6 +156,18 @@ def cancel_roundtable(actor, roundtable: Roundtable, reason: str) -> None:
 
 
 AGENDA_FIELDS = ("title", "starts_at", "duration_minutes", "presenter_id", "presenter_name", "service_area")
+
+
+def agenda_of(roundtable: Roundtable) -> list[AgendaItem]:
+    """The roundtable's agenda in order, with the presenters."""
+    return list(
+        db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.roundtable_id == roundtable.id)
+            .options(joinedload(AgendaItem.presenter))
+            .order_by(AgendaItem.position)
+        )
+    )
 
 
 def add_agenda_item(actor, roundtable: Roundtable, **fields) -> AgendaItem:
@@ -202,7 +218,8 @@ def move_agenda_item(actor, item: AgendaItem, step: int) -> None:
 
 
 def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
-    """A new draft in the same series, a week later, with the settings and the agenda copied.
+    """A new draft in the same series, a week later, with the settings and the agenda copied,
+    and the series' pending action items listed under "Matters arising".
 
     Its invitation page starts with the previous roundtable's organizations ticked
     (`previous_invitation_list`): nobody is mailed until the organizer sends the invitations.
@@ -241,6 +258,7 @@ def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
         )
     db.session.add(copy)
     db.session.flush()
+    carry_matters_arising(copy)
     record_event(actor, "roundtables.prepare_next", copy, source=roundtable.id)
     return copy
 

@@ -4,23 +4,36 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
 from coordination.directory.countries import country_name
 from coordination.directory.forms import KIND_LABELS
+from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, attach_error, run_rule
+from coordination.fragments import csrf_slot, current_token, fragments
+from coordination.i18n import current_language
 from coordination.permissions import can, require
 from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
 from coordination.roundtables import registrations as rules_registrations
 from coordination.roundtables.calendar import calendar_of
-from coordination.roundtables.forms import AgendaItemForm, CancelForm, InviteForm, RoundtableForm, WalkInForm
+from coordination.roundtables.follow_up_views import event_page_context
+from coordination.roundtables.forms import (
+    AgendaItemForm,
+    CancelForm,
+    CheckInHelperForm,
+    InviteForm,
+    NewPersonForm,
+    RoundtableForm,
+    WalkInForm,
+)
+from coordination.roundtables.freshness import AREA
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 from coordination.timeutil import utcnow
@@ -32,11 +45,7 @@ def vocabularies():
 
 
 def _roundtable(roundtable_id: int) -> Roundtable:
-    roundtable = db.session.scalar(
-        select(Roundtable)
-        .where(Roundtable.id == roundtable_id)
-        .options(selectinload(Roundtable.agenda).joinedload(AgendaItem.presenter))
-    )
+    roundtable = db.session.get(Roundtable, roundtable_id)
     if roundtable is None or not can(current_user, "roundtable.view", roundtable):
         abort(404)
     return roundtable
@@ -69,18 +78,72 @@ def create():
 @bp.get("/roundtables/<int:roundtable_id>")
 @login_required
 def detail(roundtable_id: int):
-    roundtable = _roundtable(roundtable_id)
-    organization_id = current_user.organization_id
-    invitation = rules_registrations.invitation_for(roundtable, organization_id)
-    delegation = rules_registrations.delegation(roundtable, organization_id) if invitation else []
+    return _detail_page(_roundtable(roundtable_id))
+
+
+def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None = None):
+    """The event page. What is the same for every viewer in a language is kept as fragments; the
+    viewer's delegation and follow-up (minutes, action items) are kept per viewer, except when the
+    delegation shows a form with errors."""
+    key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA))
+    summary = fragments.get_or_render(
+        AREA, ("summary", *key), lambda: render_template("roundtables/_summary.html", roundtable=roundtable)
+    )
+    # Organizers see the attendance that Chatham House minutes hide from members.
+    programme = fragments.get_or_render(
+        AREA,
+        ("programme", *key, current_user.is_organizer),
+        lambda: render_template(
+            "roundtables/_programme.html",
+            roundtable=roundtable,
+            agenda=rules.agenda_of(roundtable),
+            attending_organizations=rules_registrations.attending_organizations(roundtable),
+            **event_page_context(current_user, roundtable),
+        ),
+    )
+    follow_up = fragments.get_or_render(
+        AREA,
+        ("follow-up", *key, current_user.id),
+        lambda: render_template(
+            "roundtables/_follow_up.html",
+            roundtable=roundtable,
+            **event_page_context(current_user, roundtable),
+        ),
+    )
+    if new_person_form is not None:
+        delegation_card = Markup(_render_delegation(roundtable, new_person_form))  # noqa: S704
+    else:
+        delegation_card = fragments.get_or_render(
+            AREA,
+            ("delegation", *key, current_user.id),
+            lambda: _render_delegation(roundtable, NewPersonForm(formdata=None), csrf_token=csrf_slot),
+        )
     return render_template(
         "roundtables/detail.html",
         roundtable=roundtable,
         confirm_form=ConfirmForm(),
+        summary=summary,
+        programme=programme,
+        delegation_card=delegation_card,
+        follow_up=follow_up,
+        new_person_form=new_person_form,
+    )
+
+
+def _render_delegation(roundtable: Roundtable, new_person_form: NewPersonForm, **context) -> str:
+    """The viewer's organization's invitation, registrations and registration forms, if invited."""
+    invitation = rules_registrations.invitation_for(roundtable, current_user.organization_id)
+    if invitation is None:
+        return ""
+    delegation = rules_registrations.delegation(roundtable, invitation.organization_id)
+    return render_template(
+        "roundtables/_delegation.html",
+        roundtable=roundtable,
         invitation=invitation,
         delegation=delegation,
         candidates=rules_registrations.registrable_people(current_user, roundtable, invitation, delegation),
-        attending_organizations=rules_registrations.attending_organizations(roundtable),
+        new_person_form=new_person_form,
+        **context,
     )
 
 
@@ -172,7 +235,12 @@ def agenda(roundtable_id: int):
         flash(_("The item has been added to the agenda."), "success")
         return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
     return render_template(
-        "roundtables/agenda.html", roundtable=roundtable, form=form, confirm_form=ConfirmForm(), item=None
+        "roundtables/agenda.html",
+        roundtable=roundtable,
+        agenda=rules.agenda_of(roundtable),
+        form=form,
+        confirm_form=ConfirmForm(),
+        item=None,
     )
 
 
@@ -199,7 +267,12 @@ def edit_agenda_item(item_id: int):
         flash(_("The agenda item has been saved."), "success")
         return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
     return render_template(
-        "roundtables/agenda.html", roundtable=roundtable, form=form, confirm_form=ConfirmForm(), item=item
+        "roundtables/agenda.html",
+        roundtable=roundtable,
+        agenda=rules.agenda_of(roundtable),
+        form=form,
+        confirm_form=ConfirmForm(),
+        item=item,
     )
 
 
@@ -332,6 +405,27 @@ def register(roundtable_id: int):
     return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
 
 
+@bp.post("/roundtables/<int:roundtable_id>/register-new")
+@login_required
+def register_new_person(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "registration.create_new", roundtable)
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        fields = {name: getattr(form, name).data for name in ("name", "email", "preferred_language")}
+        saved, registration = run_rule(
+            form, rules_registrations.register_new_person, current_user, roundtable, **fields
+        )
+        if saved:
+            name = registration.user.name
+            if registration.status == "waitlisted":
+                flash(_("The roundtable is full: %(name)s is on the waitlist.", name=name), "warning")
+            else:
+                flash(_("%(name)s is registered and invited to the platform.", name=name), "success")
+            return redirect(url_for("roundtables.detail", roundtable_id=roundtable.id))
+    return _detail_page(roundtable, new_person_form=form)
+
+
 @bp.post("/registrations/<int:registration_id>/withdraw")
 @login_required
 def withdraw(registration_id: int):
@@ -364,28 +458,46 @@ def registrations(roundtable_id: int):
     return render_template("roundtables/registrations.html", roundtable=roundtable, rows=rows)
 
 
-def _check_in_page(roundtable: Roundtable, walk_in_form: WalkInForm | None = None, status: int = 200):
+def _check_in_page(
+    roundtable: Roundtable,
+    walk_in_form: WalkInForm | None = None,
+    helper_form: CheckInHelperForm | None = None,
+    status: int = 200,
+):
     query = request.args.get("q", "")
+    # The list and the counts are kept per search until a registration or a name changes.
+    key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA), query.strip().lower())
+    rows = fragments.get_or_render(
+        AREA,
+        ("check-in-rows", *key),
+        lambda: render_template(
+            "roundtables/_check_in_rows.html",
+            roundtable=roundtable,
+            rows=rules_registrations.check_in_list(roundtable, query),
+            csrf_token=csrf_slot,
+        ),
+    )
+    if request.headers.get("HX-Request") and walk_in_form is None:
+        return rows
+    counts = fragments.get_or_render(
+        AREA,
+        ("check-in-counts", *key[:3]),
+        lambda: render_template(
+            "roundtables/_check_in_counts.html", counts=rules_registrations.check_in_counts(roundtable)
+        ),
+    )
     context = {
         "roundtable": roundtable,
-        "rows": rules_registrations.check_in_list(roundtable, query),
-        "counts": rules_registrations.check_in_counts(roundtable),
+        "rows": rows,
+        "counts": counts,
         "query": query,
         "confirm_form": ConfirmForm(),
     }
-    if request.headers.get("HX-Request") and walk_in_form is None:
-        return render_template("roundtables/_check_in_rows.html", **context)
-    form = walk_in_form or WalkInForm(organizations=_organization_choices())
+    form = walk_in_form or WalkInForm()
+    if can(current_user, "roundtable.delegate_check_in", roundtable):
+        context["helper_form"] = helper_form or CheckInHelperForm()
+        context["helpers"] = rules_registrations.check_in_helpers(roundtable)
     return render_template("roundtables/check_in.html", form=form, **context), status
-
-
-def _organization_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Organization.id, Organization.name)
-        .where(Organization.active.is_(True))
-        .order_by(Organization.name)
-    )
-    return [(row.id, row.name) for row in rows]
 
 
 @bp.get("/roundtables/<int:roundtable_id>/check-in")
@@ -431,7 +543,7 @@ def check_in_person(registration_id: int, action: str):
 def walk_in(roundtable_id: int):
     roundtable = _roundtable(roundtable_id)
     require(current_user, "roundtable.check_in", roundtable)
-    form = WalkInForm(organizations=_organization_choices())
+    form = WalkInForm()
     if form.validate_on_submit():
         organization = db.session.get(Organization, form.organization_id.data)
         try:
@@ -450,6 +562,38 @@ def walk_in(roundtable_id: int):
             flash(_("%(name)s is registered and checked in.", name=form.name.data), "success")
             return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
     return _check_in_page(roundtable, walk_in_form=form)
+
+
+@bp.post("/roundtables/<int:roundtable_id>/check-in/helpers")
+@login_required
+def add_check_in_helper(roundtable_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.delegate_check_in", roundtable)
+    form = CheckInHelperForm()
+    if form.validate_on_submit():
+        saved, helper = run_rule(
+            form, rules_registrations.add_check_in_helper, current_user, roundtable, form.email.data
+        )
+        if saved:
+            flash(
+                _("%(name)s can now check people in; they have been mailed the link.", name=helper.name),
+                "success",
+            )
+            return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
+    return _check_in_page(roundtable, helper_form=form)
+
+
+@bp.post("/roundtables/<int:roundtable_id>/check-in/helpers/<int:user_id>/remove")
+@login_required
+def remove_check_in_helper(roundtable_id: int, user_id: int):
+    roundtable = _roundtable(roundtable_id)
+    require(current_user, "roundtable.delegate_check_in", roundtable)
+    helper = db.get_or_404(User, user_id)
+    if ConfirmForm().validate_on_submit():
+        rules_registrations.remove_check_in_helper(current_user, roundtable, helper)
+        db.session.commit()
+        flash(_("%(name)s no longer helps with the check-in.", name=helper.name), "success")
+    return redirect(url_for("roundtables.check_in", roundtable_id=roundtable.id))
 
 
 @bp.get("/roundtables/<int:roundtable_id>/attendance")

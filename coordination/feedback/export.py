@@ -1,0 +1,147 @@
+"""All responses of a form as CSV or XLSX: one row per response, one column per question (two for
+coded questions: the codes and the labels), streamed so that memory stays flat.
+
+Rows come from one ordered query read in batches; cells that a spreadsheet would run as a formula
+(starting with = + - @ tab or carriage return) are prefixed with a quote.
+"""
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterator
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from coordination.auth.models import User
+from coordination.directory.models import Organization
+from coordination.extensions import db
+from coordination.feedback.models import (
+    TEXT_KINDS,
+    FeedbackAnswer,
+    FeedbackForm,
+    FeedbackRespondent,
+    FeedbackResponse,
+    QuestionKind,
+)
+from coordination.feedback.results import labels_for
+
+BATCH = 2000
+DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value):
+    """A text cell that cannot be run as a formula; other values unchanged."""
+    if isinstance(value, str) and value.startswith(DANGEROUS):
+        return "'" + value
+    return value
+
+
+def header(form: FeedbackForm, words: dict) -> list[str]:
+    columns = [words["response"], words["submitted_on"], words["organization_kind"]]
+    if not form.anonymous:
+        columns += [words["person"], words["email"], words["organization"]]
+    for number, question in enumerate(form.questions, start=1):
+        title = f"{number}. {question.label}"
+        if question.kind in TEXT_KINDS or question.kind == QuestionKind.RATING:
+            columns.append(title)
+        else:
+            columns += [f"{title} ({words['code']})", f"{title} ({words['label']})"]
+    return columns
+
+
+def rows(form: FeedbackForm, language: str, words: dict) -> Iterator[list]:
+    """One list of cells per response, in the order of `header`."""
+    labels = {question.id: dict(labels_for(question, language, words)) for question in form.questions}
+    questions = list(form.questions)
+    query = (
+        select(
+            FeedbackResponse.id,
+            FeedbackResponse.submitted_on,
+            FeedbackResponse.organization_kind,
+            User.name,
+            User.email,
+            Organization.name,
+            FeedbackAnswer.question_id,
+            FeedbackAnswer.code,
+            FeedbackAnswer.number,
+            FeedbackAnswer.text,
+        )
+        .outerjoin(FeedbackAnswer, FeedbackAnswer.response_id == FeedbackResponse.id)
+        .outerjoin(FeedbackRespondent, FeedbackRespondent.response_id == FeedbackResponse.id)
+        .outerjoin(User, User.id == FeedbackRespondent.user_id)
+        .outerjoin(Organization, Organization.id == FeedbackRespondent.organization_id)
+        .where(FeedbackResponse.form_id == form.id)
+        .order_by(FeedbackResponse.submitted_on, FeedbackResponse.id, FeedbackAnswer.id)
+        .execution_options(yield_per=BATCH)
+    )
+    current, first, answers = None, None, {}
+    for row in db.session.execute(query):
+        if row[0] != current:
+            if current is not None:
+                yield _row(form, questions, labels, first, answers, words)
+            current, first, answers = row[0], row, {}
+        if row.question_id is not None:
+            answers.setdefault(row.question_id, []).append(row)
+    if current is not None:
+        yield _row(form, questions, labels, first, answers, words)
+
+
+def _row(form, questions, labels, first, answers, words) -> list:
+    cells = [first[0], first.submitted_on.isoformat(), words["kinds"].get(first.organization_kind, "")]
+    if not form.anonymous:
+        cells += [first[3] or "", first.email or "", first[5] or ""]
+    for question in questions:
+        given = answers.get(question.id, [])
+        if question.kind in TEXT_KINDS:
+            cells.append(given[0].text if given else "")
+        elif question.kind == QuestionKind.RATING:
+            cells.append(given[0].number if given else "")
+        else:
+            codes = [answer.code for answer in given]
+            cells.append("; ".join(codes))
+            cells.append("; ".join(labels[question.id].get(code, code) for code in codes))
+    return [neutralize(cell) for cell in cells]
+
+
+class _Line:
+    """A file-like object that keeps what csv.writer writes, for one line at a time."""
+
+    def __init__(self):
+        self.buffer = io.StringIO()
+
+    def take(self) -> str:
+        value = self.buffer.getvalue()
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        return value
+
+
+def csv_header(form: FeedbackForm, words: dict) -> str:
+    """The first line of the CSV, with a byte-order mark so that Excel reads the accents."""
+    line = _Line()
+    csv.writer(line.buffer).writerow([neutralize(cell) for cell in header(form, words)])
+    return "\ufeff" + line.take()
+
+
+def csv_lines(form: FeedbackForm, language: str, words: dict) -> Iterator[str]:
+    """The CSV lines of the responses, one by one (after `csv_header`)."""
+    line = _Line()
+    writer = csv.writer(line.buffer)
+    for cells in rows(form, language, words):
+        writer.writerow(cells)
+        yield line.take()
+
+
+def xlsx_file(form: FeedbackForm, language: str, words: dict):
+    """A temporary file (deleted when closed) holding the workbook, written in write-only mode."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=words["sheet"][:31])
+    sheet.append([neutralize(cell) for cell in header(form, words)])
+    for cells in rows(form, language, words):
+        sheet.append(cells)
+    # Closed (and so deleted) by the response that sends it, not here.
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
