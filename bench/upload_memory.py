@@ -192,7 +192,7 @@ def main() -> int:
             elapsed = time.monotonic() - started
             time.sleep(2)  # the text is read after the answer, in the same worker
             after = peak_kb(worker)
-            stored = sorted(p.stat().st_size for p in Path(f"{folder}/uploads").iterdir())
+            stored = sorted(p.stat().st_size for p in Path(f"{folder}/uploads/library").iterdir())
         finally:
             master.terminate()
             master.wait(timeout=30)

@@ -36,6 +36,7 @@ def register_extensions(app: Flask) -> None:
     from coordination import i18n
     from coordination.auth.session import load_user
     from coordination.directory.freshness import watch_directory_changes
+    from coordination.library.freshness import watch_library_changes
     from coordination.mail.outbox import send_queued_after_request
     from coordination.roundtables.freshness import watch_roundtable_changes
 
@@ -54,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     app.after_request(send_queued_after_request)
     watch_directory_changes()
     watch_roundtable_changes()
+    watch_library_changes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
 

@@ -152,8 +152,9 @@ def _add_version(
     db.session.add(version)
     document.file_kind = kind.kind
     document.size = part.size
-    if kind.extractable:
-        # Held back from others until the guard has read the new text.
+    if kind.extractable and document.status != DocumentStatus.REVIEW:
+        # Held back from others until the guard has read the new text. A held document stays
+        # held whatever comes next: its earlier versions are still there to download.
         document.status = DocumentStatus.CHECKING
     db.session.flush()
     return version

@@ -17,7 +17,8 @@ CHUNK = 1024 * 1024
 
 
 def folder() -> Path:
-    path = Path(current_app.config["UPLOAD_FOLDER"])
+    """The library's own folder inside UPLOAD_FOLDER (other areas keep theirs beside it)."""
+    path = Path(current_app.config["UPLOAD_FOLDER"]) / "library"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -25,7 +25,7 @@ from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, attach_error, run_rule
-from coordination.fragments import fragments
+from coordination.fragments import current_token, fragments
 from coordination.library import bp, queries, rules, search, storage
 from coordination.library.filetypes import KINDS
 from coordination.library.forms import (
@@ -38,6 +38,7 @@ from coordination.library.forms import (
     UploadForm,
     VersionForm,
 )
+from coordination.library.freshness import AREA as LIBRARY_AREA
 from coordination.library.models import (
     Collection,
     Comment,
@@ -188,6 +189,32 @@ def _filter_form() -> FilterForm:
     return form
 
 
+def _listing_html(filters: queries.Filters) -> Markup | None:
+    """The list of documents, kept between requests while the library and the directory are unchanged.
+
+    Keyed by the reader (what they may see depends on their role, organization and own uploads),
+    their language and the whole query string. Sorting by downloads is not kept: download counts
+    change without a flush of the documents.
+    """
+    if filters.sort == "downloads":
+        return None
+    key = (
+        "library-list",
+        str(get_locale()),
+        current_user.id,
+        current_user.role,
+        current_user.organization_id,
+        current_token(DIRECTORY_AREA),
+        request.path,
+        tuple(sorted(request.args.items(multi=True))),
+    )
+    return fragments.get_or_render(
+        LIBRARY_AREA,
+        key,
+        lambda: render_template("library/_list.html", page=_listing(filters), query_text=""),
+    )
+
+
 def _listing(filters: queries.Filters):
     """A page of documents: walked in index order until the page is full, then counted apart.
 
@@ -202,10 +229,35 @@ def _listing(filters: queries.Filters):
 # Browsing and search.
 
 
+def _roundtables_state() -> tuple:
+    """Changes whenever the roundtable filter's choices may (roundtables have no cache token)."""
+    return tuple(db.session.execute(select(func.count(Roundtable.id), func.max(Roundtable.updated_at))).one())
+
+
 @bp.get("/library")
 @login_required
 def index():
     require(current_user, "library.view")
+    if not (request.args.get("q") or "").strip() and request.args.get("sort") != "downloads":
+        # The home without a search: the same for a reader until a document, the directory or a
+        # roundtable changes, so kept whole (it holds no form with a CSRF token).
+        key = (
+            "library-home",
+            str(get_locale()),
+            current_user.id,
+            current_user.role,
+            current_user.organization_id,
+            current_token(DIRECTORY_AREA),
+            _roundtables_state(),
+            tuple(sorted(request.args.items(multi=True))),
+        )
+        content = fragments.get_or_render(LIBRARY_AREA, key, lambda: _index_content(render_page=False))
+        return render_template("library/index.html", content=content, collection=None)
+    return _index_content(render_page=True)
+
+
+def _index_content(render_page: bool):
+    """The library home, as a whole page or as the part below the navigation."""
     form = _filter_form()
     filters = _filters(form)
     collections = db.session.scalars(
@@ -215,14 +267,17 @@ def index():
         .order_by(Collection.name)
     ).all()
     query_text = (form.q.data or "").strip()
+    list_html = None
     if query_text:
         page = search.search(current_user, query_text, filters, current_app.config["PER_PAGE"])
     else:
-        page = _listing(filters)
+        list_html = _listing_html(filters)
+        page = None if list_html is not None else _listing(filters)
     return render_template(
-        "library/index.html",
+        "library/index.html" if render_page else "library/_index_content.html",
         form=form,
         page=page,
+        list_html=list_html,
         query_text=query_text,
         collections=collections,
         collection=None,
@@ -239,10 +294,12 @@ def collection(collection_id: int):
     form.collection.data = current.id
     filters = _filters(form)
     query_text = (form.q.data or "").strip()
+    list_html = None
     if query_text:
         page = search.search(current_user, query_text, filters, current_app.config["PER_PAGE"])
     else:
-        page = _listing(filters)
+        list_html = _listing_html(filters)
+        page = None if list_html is not None else _listing(filters)
     following = db.session.scalar(
         select(Follow.id).where(Follow.user_id == current_user.id, Follow.collection_id == current.id)
     )
@@ -250,6 +307,7 @@ def collection(collection_id: int):
         "library/index.html",
         form=form,
         page=page,
+        list_html=list_html,
         query_text=query_text,
         collections=current.children,
         collection=current,

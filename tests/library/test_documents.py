@@ -86,7 +86,7 @@ def test_only_organizers_delete_and_the_trash_restores_for_30_days(
 ):
     document = make_document(member, collection, title="To delete")
     old = make_document(member, collection, title="Long gone", deleted_at=utcnow() - timedelta(days=31))
-    old_file = Path(app.config["UPLOAD_FOLDER"]) / old.versions[0].stored_name
+    old_file = Path(app.config["UPLOAD_FOLDER"]) / "library" / old.versions[0].stored_name
     login(client, member)
     assert client.post(f"/library/documents/{document.id}/delete").status_code == 403
     sign_in_as(client, organizer)
@@ -222,3 +222,35 @@ def test_the_demo_dataset_fills_the_library_once(runner, client):
     avrr = db.session.scalar(select(Document).where(Document.title == "AVRR eligibility criteria"))
     download = client.get(f"/library/versions/{avrr.versions[0].id}/download")
     assert download.status_code == 200 and download.data.startswith(b"%PDF-")
+
+
+def test_the_kept_list_follows_every_change_of_what_it_shows(
+    client, member, organizer, other_organization, collection
+):
+    document = make_document(organizer, collection, title="Shelter guide")
+    login(client, member)
+    assert "Shelter guide</a>" in client.get("/library").get_data(as_text=True)
+    assert "Shelter guide</a>" in client.get("/library").get_data(as_text=True)  # served from the cache
+    from coordination.library.models import DocumentOrganization
+
+    document.visibility = "organizations"
+    document.shared_with = [DocumentOrganization(organization_id=other_organization.id)]
+    db.session.commit()
+    assert "Shelter guide</a>" not in client.get("/library").get_data(as_text=True)
+    document.visibility = "members"
+    db.session.commit()
+    assert "Shelter guide</a>" in client.get("/library").get_data(as_text=True)
+    document.deleted_at = utcnow()
+    db.session.commit()
+    assert "Shelter guide</a>" not in client.get("/library").get_data(as_text=True)
+
+
+def test_the_kept_home_follows_new_roundtables_and_differs_by_reader(client, member, organizer):
+    from tests.roundtables.conftest import make_roundtable
+
+    login(client, member)
+    assert "New collection" not in client.get("/library").get_data(as_text=True)
+    make_roundtable(title="Second roundtable with embassies")
+    assert "Second roundtable with embassies" in client.get("/library").get_data(as_text=True)
+    sign_in_as(client, organizer)
+    assert "New collection" in client.get("/library").get_data(as_text=True)

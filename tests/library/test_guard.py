@@ -90,3 +90,20 @@ def test_a_held_document_stays_out_of_search_for_others(client, member, other_fo
     sign_in_as(client, other_focal_point)
     assert "Cases</a>" not in client.get("/library?q=zetaword").get_data(as_text=True)
     assert db.session.scalars(select(Document.status)).one() == "review"
+
+
+def test_a_clean_new_version_does_not_release_a_held_document(client, member, focal_point, collection):
+    import io
+
+    login(client, member)
+    share(client, collection, files.docx(["Beneficiaries"], _case_list()), "cases.docx", title="Cases")
+    document = shared_document()
+    response = client.post(
+        f"/library/documents/{document.id}/versions/new",
+        data={"files": [(io.BytesIO(files.pdf(*SERVICE_GUIDE)), "clean.pdf")], "language": "en", "note": ""},
+        content_type="multipart/form-data",
+    )
+    response.close()
+    assert db.session.get(Document, document.id).status == "review"
+    sign_in_as(client, focal_point)
+    assert client.get(f"/library/documents/{document.id}").status_code == 404

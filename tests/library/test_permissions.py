@@ -400,3 +400,19 @@ def test_list_and_search_show_exactly_what_each_role_may_see(client, records, ro
         assert shown == {title for title in expected if "guide" in title.lower()}
     else:
         assert shown == expected
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "anonymous"])
+def test_the_digest_mails_each_role_exactly_what_it_may_see(runner, records, smtp_server, role):
+    from coordination.library.models import Collection
+    from tests.conftest import body_text
+
+    user = records["users"][role]
+    for collection_id in db.session.scalars(select(Collection.id)):
+        db.session.add(Follow(user_id=user.id, collection_id=collection_id))
+    db.session.commit()
+    assert runner.invoke(args=["library", "digest"]).exit_code == 0
+    runner.invoke(args=["outbox", "send"])
+    text = body_text(smtp_server.wait_for(1)[0])
+    mailed = {d.title for d in records["documents"] if f"- {d.title} (" in text}
+    assert mailed == EXPECTED_TITLES[role] - {"Held list"}  # held documents are never in a digest

@@ -22,8 +22,9 @@ from tests.library.conftest import share, shared_document, sign_in_as
 
 
 def _stored_files(app) -> list[Path]:
-    # The library's files; other areas keep theirs in subfolders (the directory's imports).
-    return sorted(path for path in Path(app.config["UPLOAD_FOLDER"]).iterdir() if path.is_file())
+    """Every file the library keeps, part files included."""
+    folder = Path(app.config["UPLOAD_FOLDER"]) / "library"
+    return sorted(path for path in folder.rglob("*") if path.is_file()) if folder.exists() else []
 
 
 def _documents() -> int:
