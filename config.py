@@ -94,6 +94,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Africa/Cairo"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "coordination" / "translations")
 
+    # The service catalogue and the eligibility guide without signing in (for migrants' helpers).
+    CATALOGUE_PUBLIC = _bool("CATALOGUE_PUBLIC", False)
     ROUNDTABLE_REMINDER_DAYS = os.environ.get("ROUNDTABLE_REMINDER_DAYS", "7,1")
     PER_PAGE = 25
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -74,8 +74,10 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from coordination import audit, auth, directory, mail, main, roundtables
+    from coordination.announcements import views as _announcements_views
     from coordination.audit import views as _audit_views  # noqa: F401 - routes attach to the blueprints
     from coordination.auth import views as _auth_views  # noqa: F401
+    from coordination.catalogue import views as _catalogue_views
     from coordination.directory import transfer_views as _transfer_views  # noqa: F401
     from coordination.directory import views as _directory_views  # noqa: F401
     from coordination.mail import views as _mail_views  # noqa: F401
@@ -86,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
     for area in (main, auth, directory, roundtables, audit, mail):
         app.register_blueprint(area.bp)
     app.register_blueprint(_suggestions_views.bp)
+    app.register_blueprint(_catalogue_views.bp)
+    app.register_blueprint(_announcements_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

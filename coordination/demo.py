@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email, set_password
+from coordination.catalogue import demo as catalogue_demo
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
 from coordination.roundtables.models import AgendaItem, Roundtable, Series
@@ -132,6 +133,7 @@ def seed_demo() -> SeedReport:
     db.session.flush()
     _roundtables(report)
     report.suggestions_added = suggestions_demo.seed_demo()
+    catalogue_demo.seed_demo()
     return report
 
 

@@ -2,6 +2,8 @@
 
 from collections.abc import Callable
 
+from flask import current_app, has_app_context
+
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.errors import PermissionDenied
@@ -83,6 +85,11 @@ def _may_withdraw_support(user, support) -> bool:
     )
 
 
+def _catalogue_reader(user) -> bool:
+    """Members read the catalogue and use the guide; CATALOGUE_PUBLIC opens both to everyone."""
+    return _signed_in(user) or (has_app_context() and bool(current_app.config.get("CATALOGUE_PUBLIC")))
+
+
 RULES: dict[str, Callable[..., bool]] = {
     "directory.view": lambda user, obj: _signed_in(user),
     "directory.import": lambda user, obj: _organizer(user),
@@ -138,6 +145,16 @@ RULES: dict[str, Callable[..., bool]] = {
     "suggestion.triage": lambda user, obj: _organizer(user),
     "suggestion.view_hidden_comments": lambda user, obj: _organizer(user),
     "suggestion_comment.hide": lambda user, obj: _organizer(user) and obj.hidden_at is None,
+    # Service catalogue, eligibility guide and announcements (area: catalogue).
+    "catalogue.view": lambda user, obj: _catalogue_reader(user),
+    "catalogue.use_guide": lambda user, obj: _catalogue_reader(user),
+    "catalogue.manage": lambda user, obj: _organizer(user),
+    "service.view_revisions": lambda user, obj: _organizer(user),
+    "service.review": lambda user, obj: _organizer(user),
+    "announcement.view": lambda user, obj: _signed_in(user),
+    "announcement.create": lambda user, obj: _organizer(user),
+    "announcement.edit": lambda user, obj: _organizer(user),
+    "announcement.delete": lambda user, obj: _organizer(user),
 }
 
 
