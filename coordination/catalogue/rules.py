@@ -245,3 +245,8 @@ def translation_gaps() -> tuple[list[Gaps], list[Gaps]]:
 
     services = db.session.scalars(select(Service).order_by(Service.position, Service.id)).all()
     return gaps(services, SERVICE_TEXTS), gaps(all_criteria(), CRITERION_TEXTS)
+
+
+def service_heading(service_id: int) -> Service | None:
+    """The service alone (its heading and an organizer's buttons), without its criteria."""
+    return db.session.get(Service, service_id)

@@ -6,8 +6,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from coordination.catalogue import bp, guide, rules
+from coordination.catalogue import bp, freshness, guide, rules
 from coordination.catalogue.forms import LANGUAGE_LABELS, CriterionForm, service_form
 from coordination.catalogue.models import (
     ANSWER_LABELS,
@@ -21,10 +22,13 @@ from coordination.catalogue.texts import LANGUAGES, localize
 from coordination.errors import PermissionDenied
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
+from coordination.fragments import csrf_slot, fragments
 from coordination.i18n import current_language
 from coordination.permissions import can, require
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
+
+bp.record_once(lambda _state: freshness.watch_catalogue_changes())
 
 
 @functools.cache
@@ -63,19 +67,36 @@ def _service(service_id: int):
     return service
 
 
+# The list, a service's page and the guide's first question are the same for every reader of a
+# language until the catalogue changes (the area's token): they are kept as rendered fragments.
+# What depends on the reader (an organizer's buttons) is drawn around them.
+
+
 @bp.get("/services")
 def index():
     _may("catalogue.view")
-    services = rules.all_services()
-    return render_template("catalogue/index.html", services=services)
+    listing = fragments.get_or_render(
+        freshness.AREA,
+        ("list", current_language()),
+        lambda: render_template("catalogue/_list.html", services=rules.all_services()),
+    )
+    return render_template("catalogue/index.html", listing=listing)
 
 
 @bp.get("/services/<int:service_id>")
 def detail(service_id: int):
-    service = _service(service_id)
-    return render_template(
-        "catalogue/detail.html", service=service, texts=SERVICE_TEXTS, confirm_form=ConfirmForm()
+    _may("catalogue.view")
+    heading = rules.service_heading(service_id)
+    if heading is None:
+        abort(404)
+    body = fragments.get_or_render(
+        freshness.AREA,
+        ("service", service_id, current_language()),
+        lambda: render_template(
+            "catalogue/_detail.html", service=rules.load_service(service_id), texts=SERVICE_TEXTS
+        ),
     )
+    return render_template("catalogue/detail.html", service=heading, body=body, confirm_form=ConfirmForm())
 
 
 def _links_from(form, criteria) -> list[rules.CriterionLink]:
@@ -236,10 +257,17 @@ def edit_criterion(criterion_id: int):
 @bp.route("/guide", methods=["GET", "POST"])
 def eligibility_guide():
     _may("catalogue.use_guide")
+    if request.method == "GET":
+        question = fragments.get_or_render(
+            freshness.AREA,
+            ("guide", current_language()),
+            lambda: _render_question(
+                guide.questions(rules.all_services()), {}, 0, None, csrf_token=csrf_slot
+            ),
+        )
+        return render_template("catalogue/guide_step.html", question_html=question)
     services = rules.all_services()
     questions = guide.questions(services)
-    if request.method == "GET":
-        return _guide_step(questions, {}, 0, None)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     answers = guide.read_answers(request.form, questions)
@@ -268,17 +296,22 @@ def eligibility_guide():
     return _guide_step(questions, answers, step, error)
 
 
-def _guide_step(questions, answers, step, error):
+def _render_question(questions, answers, step, error, **context) -> str:
     return render_template(
-        "catalogue/guide_step.html",
+        "catalogue/_guide_question.html",
         questions=questions,
         answers=answers,
         step=step,
         question=questions[step] if questions else None,
         error=error,
         field_name=guide.field_name,
-        form=ConfirmForm(),
-    ), 200
+        **context,
+    )
+
+
+def _guide_step(questions, answers, step, error):
+    question = _render_question(questions, answers, step, error)
+    return render_template("catalogue/guide_step.html", question_html=Markup(question))  # noqa: S704 - rendered by Jinja
 
 
 def _guide_result(services, questions, answers):

@@ -4,6 +4,7 @@ translations, and what members read."""
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from coordination.catalogue import rules
 from coordination.catalogue.models import Criterion, Service, ServiceRevision
 from coordination.extensions import db
 from tests.catalogue.conftest import A, D, Q, make_criterion, make_service
@@ -196,11 +197,33 @@ def test_the_catalogue_list_costs_the_same_queries_for_5_and_30_services(
 
     login(client, member)
     add(5)
-    client.get("/services")
-    with count_queries() as few:
+    with count_queries() as few:  # the first view after a change renders the list
         assert client.get("/services").status_code == 200
     add(25)
     with count_queries() as many:
         page = client.get("/services").get_data(as_text=True)
     assert "Service 24" in page
     assert len(many) == len(few)
+    with count_queries() as kept:  # then it is kept until the catalogue changes
+        assert client.get("/services").get_data(as_text=True) == page
+    assert len(kept) < len(many)
+
+
+def test_a_change_to_a_service_shows_at_once_on_the_kept_pages(client, organizer, member):
+    criterion = make_criterion(organizer, "Is the person outside their country of origin?")
+    service = make_service(organizer, "Health", [(criterion, Q, D, A)], service_area="health")
+    login(client, member)
+    assert "Health" in client.get("/services").get_data(as_text=True)
+    assert "Health" in client.get(f"/services/{service.id}").get_data(as_text=True)
+    assert criterion.texts["question"]["en"] in client.get("/guide").get_data(as_text=True)
+    rules.save_service(
+        organizer,
+        service,
+        texts={"name": {"en": "Health assistance"}},
+        service_area="health",
+        links=[],
+    )
+    db.session.commit()
+    assert "Health assistance" in client.get("/services").get_data(as_text=True)
+    assert "No criteria: ask IOM" in client.get(f"/services/{service.id}").get_data(as_text=True)
+    assert "The catalogue has no eligibility criteria yet" in client.get("/guide").get_data(as_text=True)
