@@ -137,7 +137,12 @@ def build(context: Context) -> list[Target]:
     reader.preferred_language = "en"
     middle = services[len(services) // 2].id
     return [
-        Target("catalogue list", "/services", user=reader.email, expect_text="Service catalogue"),
-        Target("service page", f"/services/{middle}", user=reader.email, expect_text="Eligibility criteria"),
-        Target("eligibility guide", "/guide", user=reader.email, expect_text="Question 1 of"),
+        Target("catalogue: list", "/services", user=reader.email, expect_text="Service catalogue"),
+        Target(
+            "catalogue: service page",
+            f"/services/{middle}",
+            user=reader.email,
+            expect_text="Eligibility criteria",
+        ),
+        Target("catalogue: eligibility guide", "/guide", user=reader.email, expect_text="Question 1 of"),
     ]
