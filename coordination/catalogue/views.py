@@ -86,17 +86,32 @@ def index():
 @bp.get("/services/<int:service_id>")
 def detail(service_id: int):
     _may("catalogue.view")
-    heading = rules.service_heading(service_id)
-    if heading is None:
-        abort(404)
-    body = fragments.get_or_render(
-        freshness.AREA,
-        ("service", service_id, current_language()),
-        lambda: render_template(
-            "catalogue/_detail.html", service=rules.load_service(service_id), texts=SERVICE_TEXTS
-        ),
+    language = current_language()
+    # An organizer's buttons (edit, review, revisions) are all "catalogue.manage"-level rights.
+    manager = can(current_user, "catalogue.manage")
+    page = fragments.get_or_render(
+        freshness.AREA, ("service", service_id, language, manager), lambda: _render_service(service_id)
     )
-    return render_template("catalogue/detail.html", service=heading, body=body, confirm_form=ConfirmForm())
+    if not page:
+        abort(404)
+    title = fragments.get_or_render(
+        freshness.AREA, ("service-title", service_id, language), lambda: _service_title(service_id, language)
+    )
+    return render_template("catalogue/detail.html", page=page, title=title)
+
+
+def _render_service(service_id: int) -> str:
+    service = rules.load_service(service_id)
+    if service is None:
+        return ""
+    return render_template(
+        "catalogue/_detail.html", service=service, texts=SERVICE_TEXTS, csrf_token=csrf_slot
+    )
+
+
+def _service_title(service_id: int, language: str) -> str:
+    service = rules.service_heading(service_id)
+    return str(localize(service.texts.get("name"), language)) if service else ""
 
 
 def _links_from(form, criteria) -> list[rules.CriterionLink]:

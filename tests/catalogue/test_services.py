@@ -1,6 +1,8 @@
 """Keeping the catalogue: services in three languages, revisions, review, criteria, missing
 translations, and what members read."""
 
+import re
+
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from coordination.catalogue.models import Criterion, Service, ServiceRevision
 from coordination.extensions import db
 from tests.catalogue.conftest import A, D, Q, make_criterion, make_service
 from tests.conftest import login
-from tests.factories import make_user
+from tests.factories import PASSWORD, make_user
 
 
 def _service_form(criterion, **overrides) -> dict:
@@ -227,3 +229,20 @@ def test_a_change_to_a_service_shows_at_once_on_the_kept_pages(client, organizer
     assert "Health assistance" in client.get("/services").get_data(as_text=True)
     assert "No criteria: ask IOM" in client.get(f"/services/{service.id}").get_data(as_text=True)
     assert "The catalogue has no eligibility criteria yet" in client.get("/guide").get_data(as_text=True)
+
+
+def test_the_kept_service_page_gives_each_organizer_their_own_csrf_token(csrf_app, organizer):
+    service = make_service(organizer, "Health", service_area="health")
+    colleague = make_user(role="organizer", email="second.organizer@iom.example")
+    for person in (organizer, colleague):  # the second is served the page kept for the first
+        client = csrf_app.test_client()
+        login_page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
+        client.post("/login", data={"email": person.email, "password": PASSWORD, "csrf_token": token})
+        page = client.get(f"/services/{service.id}").get_data(as_text=True)
+        form = page[page.index(f'action="/services/{service.id}/review"') :]
+        review_token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        response = client.post(f"/services/{service.id}/review", data={"csrf_token": review_token})
+        assert response.status_code == 302
+        db.session.refresh(service)
+        assert service.reviewed_by_id == person.id
