@@ -59,6 +59,8 @@ class Service(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     revision_count: Mapped[int] = mapped_column(default=0)
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A withdrawn service leaves the catalogue and the guide; organizers still see it and its history.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -141,6 +141,22 @@ def mark_reviewed(actor, service: Service) -> None:
     record_event(actor, "catalogue.review", service)
 
 
+def withdraw_service(actor, service: Service) -> None:
+    """Take a service out of the catalogue and the guide; its page and revisions stay for organizers."""
+    require(actor, "service.withdraw", service)
+    service.archived_at = utcnow()
+    db.session.flush()
+    record_event(actor, "catalogue.withdraw", service)
+
+
+def restore_service(actor, service: Service) -> None:
+    """Put a withdrawn service back in the catalogue and the guide."""
+    require(actor, "service.restore", service)
+    service.archived_at = None
+    db.session.flush()
+    record_event(actor, "catalogue.restore", service)
+
+
 def save_criterion(actor, criterion: Criterion | None, *, texts: dict, position: int = 0, key=None):
     """Create or change an eligibility question (shared by every service that asks it).
 
@@ -164,17 +180,18 @@ def save_criterion(actor, criterion: Criterion | None, *, texts: dict, position:
 # Reading.
 
 
-def services_query():
-    """Every service with its criteria, in the catalogue's order."""
+def services_query(withdrawn: bool = False):
+    """The services in the catalogue (or the withdrawn ones) with their criteria, in its order."""
     return (
         select(Service)
+        .where(Service.archived_at.is_not(None) if withdrawn else Service.archived_at.is_(None))
         .options(selectinload(Service.links).joinedload(ServiceCriterion.criterion))
         .order_by(Service.position, Service.id)
     )
 
 
-def all_services() -> list[Service]:
-    return list(db.session.scalars(services_query()))
+def all_services(withdrawn: bool = False) -> list[Service]:
+    return list(db.session.scalars(services_query(withdrawn)))
 
 
 def load_service(service_id: int) -> Service | None:

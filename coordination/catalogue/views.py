@@ -62,7 +62,7 @@ def _may(action: str, obj=None) -> None:
 def _service(service_id: int):
     _may("catalogue.view")
     service = rules.load_service(service_id)
-    if service is None:
+    if service is None or (service.archived_at and not can(current_user, "service.view_withdrawn")):
         abort(404)
     return service
 
@@ -75,10 +75,15 @@ def _service(service_id: int):
 @bp.get("/services")
 def index():
     _may("catalogue.view")
+    manager = can(current_user, "service.view_withdrawn")
     listing = fragments.get_or_render(
         freshness.AREA,
-        ("list", current_language()),
-        lambda: render_template("catalogue/_list.html", services=rules.all_services()),
+        ("list", current_language(), manager),
+        lambda: render_template(
+            "catalogue/_list.html",
+            services=rules.all_services(),
+            withdrawn=rules.all_services(withdrawn=True) if manager else [],
+        ),
     )
     return render_template("catalogue/index.html", listing=listing)
 
@@ -87,10 +92,12 @@ def index():
 def detail(service_id: int):
     _may("catalogue.view")
     language = current_language()
-    # An organizer's buttons (edit, review, revisions) are all "catalogue.manage"-level rights.
-    manager = can(current_user, "catalogue.manage")
+    # What organizers see apart (buttons, withdrawn services) needs no finer right than this one.
+    manager = can(current_user, "service.view_withdrawn")
     page = fragments.get_or_render(
-        freshness.AREA, ("service", service_id, language, manager), lambda: _render_service(service_id)
+        freshness.AREA,
+        ("service", service_id, language, manager),
+        lambda: _render_service(service_id, manager),
     )
     if not page:
         abort(404)
@@ -100,9 +107,9 @@ def detail(service_id: int):
     return render_template("catalogue/detail.html", page=page, title=title)
 
 
-def _render_service(service_id: int) -> str:
+def _render_service(service_id: int, manager: bool) -> str:
     service = rules.load_service(service_id)
-    if service is None:
+    if service is None or (service.archived_at and not manager):
         return ""
     return render_template(
         "catalogue/_detail.html", service=service, texts=SERVICE_TEXTS, csrf_token=csrf_slot
@@ -192,6 +199,30 @@ def review(service_id: int):
         rules.mark_reviewed(current_user, service)
         db.session.commit()
         flash(_("Marked as reviewed today."), "success")
+    return redirect(url_for("catalogue.detail", service_id=service.id))
+
+
+@bp.route("/services/<int:service_id>/withdraw", methods=["GET", "POST"])
+def withdraw(service_id: int):
+    service = _service(service_id)
+    _may("service.withdraw", service)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        rules.withdraw_service(current_user, service)
+        db.session.commit()
+        flash(_("The service is withdrawn: members and the guide no longer see it."), "success")
+        return redirect(url_for("catalogue.detail", service_id=service.id))
+    return render_template("catalogue/withdraw.html", form=form, service=service)
+
+
+@bp.post("/services/<int:service_id>/restore")
+def restore(service_id: int):
+    service = _service(service_id)
+    _may("service.restore", service)
+    if ConfirmForm().validate_on_submit():
+        rules.restore_service(current_user, service)
+        db.session.commit()
+        flash(_("The service is back in the catalogue and the guide."), "success")
     return redirect(url_for("catalogue.detail", service_id=service.id))
 
 

@@ -35,6 +35,7 @@ def upgrade():
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('revision_count', sa.Integer(), nullable=False),
     sa.Column('reviewed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),

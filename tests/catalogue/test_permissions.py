@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from coordination.announcements import rules as announcement_rules
 from coordination.announcements.feed import feed_key
 from coordination.announcements.models import Announcement
+from coordination.catalogue import rules as catalogue_rules
 from coordination.catalogue.models import Criterion, Service, ServiceCriterion, ServiceRevision
 from coordination.extensions import db
 from coordination.permissions import can
@@ -49,6 +50,47 @@ CASES = [
         "POST",
         "/services/{service}/review",
         (*ORGANIZER_ONLY, Redirect("/services/{service}")),
+    ),
+    Case(
+        "catalogue.detail",
+        "GET",
+        "/services/{withdrawn_service}",
+        (LOGIN, 404, 404, 404, 200),
+        note="a withdrawn service is hidden from all but organizers",
+    ),
+    Case("catalogue.withdraw", "GET", "/services/{service}/withdraw", ORGANIZER_200),
+    Case(
+        "catalogue.withdraw",
+        "POST",
+        "/services/{service}/withdraw",
+        (*ORGANIZER_ONLY, Redirect("/services/{service}")),
+    ),
+    Case(
+        "catalogue.withdraw",
+        "GET",
+        "/services/{withdrawn_service}/withdraw",
+        (LOGIN, 404, 404, 404, 403),
+        note="already withdrawn",
+    ),
+    Case(
+        "catalogue.restore",
+        "POST",
+        "/services/{withdrawn_service}/restore",
+        (LOGIN, 404, 404, 404, Redirect("/services/{withdrawn_service}")),
+    ),
+    Case(
+        "catalogue.restore",
+        "POST",
+        "/services/{service}/restore",
+        (LOGIN, 403, 403, 403, 403),
+        note="not withdrawn",
+    ),
+    Case(
+        "catalogue.revisions",
+        "GET",
+        "/services/{withdrawn_service}/revisions",
+        (LOGIN, 404, 404, 404, 200),
+        note="withdrawn",
     ),
     Case("catalogue.revisions", "GET", "/services/{service}/revisions", ORGANIZER_200),
     Case("catalogue.revision", "GET", "/services/{service}/revisions/1", ORGANIZER_200),
@@ -117,6 +159,13 @@ PUBLIC_CASES = [
     Case("catalogue.detail", "GET", "/services/999999", (404,) * 5, note="public, unknown"),
     Case("catalogue.eligibility_guide", "GET", "/guide", EVERYONE_200, note="public"),
     Case("catalogue.eligibility_guide", "POST", "/guide", EVERYONE_200, data=GUIDE_STEP, note="public"),
+    Case(
+        "catalogue.detail",
+        "GET",
+        "/services/{withdrawn_service}",
+        (404, 404, 404, 404, 200),
+        note="public, withdrawn",
+    ),
     Case("catalogue.create", "GET", "/services/new", ORGANIZER_200, note="public"),
     Case("catalogue.edit", "POST", "/services/{service}/edit", ORGANIZER_200, data={"name_en": ""}),
     Case(
@@ -139,6 +188,8 @@ def records(organization, other_organization, organizer, focal_point, member, ot
     outside = make_criterion(organizer, "Is the person outside their country of origin?")
     vulnerable = make_criterion(organizer, "Is the person in a vulnerable situation?", position=1)
     service = make_service(organizer, "Localized assistance", [(outside, Q, D, A), (vulnerable, Q, D, A)])
+    withdrawn = make_service(organizer, "Former service", [(outside, Q, D, A)])
+    catalogue_rules.withdraw_service(organizer, withdrawn)
     announcement, _queued = announcement_rules.post_announcement(
         organizer, texts={"title": {"en": "Second roundtable"}, "body": {"en": "In February."}}
     )
@@ -151,6 +202,7 @@ def records(organization, other_organization, organizer, focal_point, member, ot
     }
     ids = {
         "service": service.id,
+        "withdrawn_service": withdrawn.id,
         "criterion": outside.id,
         "announcement": announcement.id,
         "feed_key": feed_key(member),
@@ -164,7 +216,7 @@ def catalogue_state():
     for model in (Service, ServiceRevision, Criterion, ServiceCriterion, Announcement):
         state[model.__tablename__] = db.session.scalar(select(func.count()).select_from(model))
     state["service_texts"] = db.session.execute(
-        select(Service.id, Service.texts, Service.reviewed_at).order_by(Service.id)
+        select(Service.id, Service.texts, Service.reviewed_at, Service.archived_at).order_by(Service.id)
     ).all()
     state["announcement_texts"] = db.session.execute(
         select(Announcement.id, Announcement.texts).order_by(Announcement.id)
@@ -209,6 +261,8 @@ def test_navigation_shows_the_catalogue_to_anonymous_visitors_only_when_public(c
         ("organizer", "service.view_revisions", True),
         ("member", "service.review", False),
         ("organizer", "service.review", True),
+        ("member", "service.view_withdrawn", False),
+        ("organizer", "service.view_withdrawn", True),
         ("anonymous", "announcement.view", False),
         ("member", "announcement.view", True),
         ("member", "announcement.create", False),

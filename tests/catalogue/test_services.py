@@ -246,3 +246,34 @@ def test_the_kept_service_page_gives_each_organizer_their_own_csrf_token(csrf_ap
         assert response.status_code == 302
         db.session.refresh(service)
         assert service.reviewed_by_id == person.id
+
+
+def test_a_withdrawn_service_leaves_the_catalogue_and_the_guide_until_restored(client, organizer, member):
+    criterion = make_criterion(organizer, "Does the person wish to return voluntarily?")
+    service = make_service(organizer, "AVRR", [(criterion, Q, D, A)], service_area="avrr")
+    make_service(organizer, "Health", service_area="health")
+    login(client, organizer)
+    assert "Withdraw the service?" in client.get(f"/services/{service.id}/withdraw").get_data(as_text=True)
+    assert db.session.get(Service, service.id).archived_at is None  # asked, not done
+    assert client.post(f"/services/{service.id}/withdraw").status_code == 302
+    listing = client.get("/services").get_data(as_text=True)
+    assert "Withdrawn services" in listing and "AVRR" in listing
+    assert "members and the guide no longer see this service" in client.get(
+        f"/services/{service.id}"
+    ).get_data(as_text=True)
+
+    client.post("/logout")
+    login(client, member)
+    listing = client.get("/services").get_data(as_text=True)
+    assert "AVRR" not in listing and "Health" in listing
+    assert client.get(f"/services/{service.id}").status_code == 404
+    guide = client.get("/guide").get_data(as_text=True)
+    assert "Does the person wish to return voluntarily?" not in guide
+
+    client.post("/logout")
+    login(client, organizer)
+    assert client.post(f"/services/{service.id}/restore").status_code == 302
+    client.post("/logout")
+    login(client, member)
+    assert "AVRR" in client.get("/services").get_data(as_text=True)
+    assert "Does the person wish to return voluntarily?" in client.get("/guide").get_data(as_text=True)
