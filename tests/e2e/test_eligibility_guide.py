@@ -81,3 +81,24 @@ def test_focal_point_walks_the_guide_in_arabic_and_prints_the_sheet(page: Page, 
     assert page.locator("body").evaluate("element => getComputedStyle(element).direction") == "rtl"
     pdf = page.pdf(path=SCREENSHOTS / "e2e-guide-sheet-ar.pdf")
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_guide_fits_a_phone_in_arabic(new_context, demo_dataset):
+    page = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
+    page.goto("/login?next=/guide")
+    page.get_by_label("Email", exact=True).fill(FOCAL_POINT_EMAIL)
+    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(re.compile(r"/guide$"))
+    page.get_by_role("button", name="Menu").click()
+    expect(page.locator("#nav")).to_have_class(re.compile(r"\bshow\b"))
+    with page.expect_navigation():
+        page.locator("#language-bar button[value=ar]").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_arabic("Eligibility guide"))
+    page.locator("label[for=answer-unknown]").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=_arabic("Skip to the results")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(_arabic("Referral sheet"))
+    expect(page.locator('[data-result="ask"]')).to_have_count(3)  # nothing answered but "don't know"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=SCREENSHOTS / "e2e-guide-phone-ar.png", full_page=True)
