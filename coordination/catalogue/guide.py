@@ -48,6 +48,38 @@ def read_answers(values, criteria: list[Criterion]) -> dict[int, str]:
     return answers
 
 
+@dataclass(frozen=True)
+class Move:
+    """Where the guide goes next: the question to show (None: the sheet), and why it stays."""
+
+    step: int | None
+    unanswered: bool = False
+    restart: bool = False
+
+
+def next_step(questions: list[Criterion], answers: dict[int, str], step, action) -> Move:
+    """The step after `action` ("next", "back", "result", "restart") from question `step`.
+
+    "Next" without an answer to the current question stays on it; past the last question, or on
+    "result", comes the sheet.
+    """
+    try:
+        step = min(max(int(step or 0), 0), len(questions))
+    except (TypeError, ValueError):
+        step = 0
+    if action == "restart":
+        return Move(0, restart=True)
+    if action == "back":
+        return Move(max(step - 1, 0))
+    if action == "result":
+        return Move(None)
+    if step < len(questions):
+        if questions[step].id not in answers:
+            return Move(step, unanswered=True)
+        step += 1
+    return Move(None if step >= len(questions) else step)
+
+
 def evaluate_service(service: Service, answers: dict[int, str]) -> ServiceResult:
     """One service: it does not apply when an answer disqualifies; IOM must judge when an answer
     says so (an unanswered question counts as "don't know"); else it may apply."""

@@ -68,8 +68,9 @@ def _service(service_id: int):
 
 
 # The list, a service's page and the guide's first question are the same for every reader of a
-# language until the catalogue changes (the area's token): they are kept as rendered fragments.
-# What depends on the reader (an organizer's buttons) is drawn around them.
+# language (organizers apart) until the catalogue changes (the area's token): they are kept as
+# rendered fragments, keyed by language and by whether the reader is an organizer. CSRF tokens are
+# filled in per session (see fragments.csrf_slot).
 
 
 @bp.get("/services")
@@ -317,29 +318,17 @@ def eligibility_guide():
     if not ConfirmForm().validate_on_submit():
         abort(400)
     answers = guide.read_answers(request.form, questions)
-    try:
-        step = int(request.form.get("step", 0))
-    except ValueError:
-        step = 0
-    step = min(max(step, 0), len(questions))
-    action = request.form.get("action", "next")
-    error = None
-    if action == "back":
-        step = max(step - 1, 0)
-    elif action == "restart":
-        return _guide_step(questions, {}, 0, None)
-    elif action == "next" and step < len(questions):
-        if questions[step].id in answers:
-            step += 1
-        else:
-            error = _("Choose an answer: yes, no or don't know.")
-    if step >= len(questions) or action == "result":
+    move = guide.next_step(questions, answers, request.form.get("step"), request.form.get("action"))
+    if move.step is None:
         language = request.form.get("sheet_language")
         if language in LANGUAGES:
             with force_locale(language):
                 return _guide_result(services, questions, answers)
         return _guide_result(services, questions, answers)
-    return _guide_step(questions, answers, step, error)
+    if move.restart:
+        answers = {}
+    error = _("Choose an answer: yes, no or don't know.") if move.unanswered else None
+    return _guide_step(questions, answers, move.step, error)
 
 
 def _render_question(questions, answers, step, error, **context) -> str:
