@@ -98,6 +98,8 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Africa/Cairo"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "coordination" / "translations")
 
+    # The service catalogue and the eligibility guide without signing in (for migrants' helpers).
+    CATALOGUE_PUBLIC = _bool("CATALOGUE_PUBLIC", False)
     ROUNDTABLE_REMINDER_DAYS = os.environ.get("ROUNDTABLE_REMINDER_DAYS", "7,1")
     # Owners of action items hear this many days before the due date (and once when overdue).
     ACTION_ITEM_REMINDER_DAYS = int(os.environ.get("ACTION_ITEM_REMINDER_DAYS", "7"))

@@ -76,8 +76,10 @@ def _sqlite_pragmas(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from coordination import audit, auth, directory, feedback, library, mail, main, reports, roundtables
+    from coordination.announcements import views as _announcements_views
     from coordination.audit import views as _audit_views  # noqa: F401 - routes attach to the blueprints
     from coordination.auth import views as _auth_views  # noqa: F401
+    from coordination.catalogue import views as _catalogue_views
     from coordination.directory import transfer_views as _transfer_views  # noqa: F401
     from coordination.directory import views as _directory_views  # noqa: F401
     from coordination.feedback import views as _feedback_views  # noqa: F401
@@ -93,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     for area in (main, auth, directory, roundtables, feedback, reports, library, audit, mail):
         app.register_blueprint(area.bp)
     app.register_blueprint(_suggestions_views.bp)
+    app.register_blueprint(_catalogue_views.bp)
+    app.register_blueprint(_announcements_views.bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

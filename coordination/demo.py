@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email, set_password
+from coordination.catalogue import demo as catalogue_demo
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
 from coordination.feedback.demo import seed_demo as seed_feedback_demo
@@ -138,6 +139,7 @@ def seed_demo() -> SeedReport:
     follow_up_demo.seed_demo()
     library_demo.seed_demo()
     seed_feedback_demo()
+    catalogue_demo.seed_demo()
     return report
 
 

@@ -3,6 +3,8 @@
 from collections.abc import Callable
 from datetime import timedelta
 
+from flask import current_app, has_app_context
+
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.errors import PermissionDenied
@@ -198,6 +200,11 @@ def _sees_downloads(user, document) -> bool:
     )
 
 
+def _catalogue_reader(user) -> bool:
+    """Members read the catalogue and use the guide; CATALOGUE_PUBLIC opens both to everyone."""
+    return _signed_in(user) or (has_app_context() and bool(current_app.config.get("CATALOGUE_PUBLIC")))
+
+
 RULES: dict[str, Callable[..., bool]] = {
     "directory.view": lambda user, obj: _signed_in(user),
     "directory.import": lambda user, obj: _organizer(user),
@@ -238,6 +245,10 @@ RULES: dict[str, Callable[..., bool]] = {
     # Reports: the engagement dashboard is IOM's; an organization's record is its own.
     "dashboard.view": lambda user, obj: _organizer(user),
     "organization.view_record": lambda user, obj: _manages_people_of(user, obj),
+    # The same for one's own organization, without loading it (the navigation bar asks).
+    "organization.view_own_record": lambda user, obj: (
+        _signed_in(user) and user.role == Role.FOCAL_POINT and user.organization_id is not None
+    ),
     # Library (coordination/library/).
     "library.view": lambda user, obj: _signed_in(user),
     "library.follow": lambda user, obj: _signed_in(user),
@@ -304,6 +315,19 @@ RULES: dict[str, Callable[..., bool]] = {
     "action_item.drop": lambda user, obj: _organizer(user),
     "action_items.board": lambda user, obj: _organizer(user),
     "action_items.mine": lambda user, obj: _signed_in(user),
+    # Service catalogue, eligibility guide and announcements (area: catalogue).
+    "catalogue.view": lambda user, obj: _catalogue_reader(user),
+    "catalogue.use_guide": lambda user, obj: _catalogue_reader(user),
+    "catalogue.manage": lambda user, obj: _organizer(user),
+    "service.view_revisions": lambda user, obj: _organizer(user),
+    "service.review": lambda user, obj: _organizer(user),
+    "service.view_withdrawn": lambda user, obj: _organizer(user),
+    "service.withdraw": lambda user, obj: _organizer(user) and obj.archived_at is None,
+    "service.restore": lambda user, obj: _organizer(user) and obj.archived_at is not None,
+    "announcement.view": lambda user, obj: _signed_in(user),
+    "announcement.create": lambda user, obj: _organizer(user),
+    "announcement.edit": lambda user, obj: _organizer(user),
+    "announcement.delete": lambda user, obj: _organizer(user),
 }
 
 

@@ -45,7 +45,13 @@ def page_url(number: int) -> str:
 def navigation() -> Markup:
     """The navigation bar: the same for a given user and language, so kept between pages."""
     signed_in = current_user.is_authenticated
-    key = ("navigation", i18n.current_language(), current_user.id if signed_in else None)
+    # The catalogue's links show to anonymous visitors only while CATALOGUE_PUBLIC is on.
+    key = (
+        "navigation",
+        i18n.current_language(),
+        current_user.id if signed_in else None,
+        bool(current_app.config.get("CATALOGUE_PUBLIC")),
+    )
     return fragments.get_or_render(
         DIRECTORY_AREA if signed_in else None,
         key,

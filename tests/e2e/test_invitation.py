@@ -36,7 +36,7 @@ def test_invited_person_sets_a_password_and_lands_signed_in(
     page.get_by_label("Email", exact=True).fill(focal_point.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name="Open", exact=True).click()
+    page.locator("main").get_by_role("link", name="Embassy of Sudan", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Embassy of Sudan")
 
     page.get_by_role("link", name="Add a person").click()

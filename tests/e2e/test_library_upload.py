@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
 from coordination.auth.models import Role
+from coordination.extensions import db
+from coordination.library.models import DocumentVersion
 from tests.factories import PASSWORD, make_organization, make_user
 from tests.library import files
 from tests.library.conftest import make_collection
@@ -81,10 +84,13 @@ def test_focal_point_drags_a_pdf_restricted_to_two_embassies(
 
     inside = new_context().new_page()
     _sign_in(inside, other_focal_point.email)
-    for _attempt in range(80):  # the text is read after the upload answered; a busy machine is slow
-        if _search(inside, "mangotree").count():
+    # The text is read after the upload has answered: wait for it (a loaded machine is slow).
+    for _attempt in range(240):
+        db.session.rollback()
+        if db.session.scalar(select(DocumentVersion.extraction)) != "pending":
             break
         inside.wait_for_timeout(250)
+    _search(inside, "mangotree")
     expect(inside.locator("#documents")).to_contain_text("Referral pathways")
     inside.get_by_role("link", name="Referral pathways").click()
     with inside.expect_download() as download_info:

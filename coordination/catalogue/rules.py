@@ -1,0 +1,269 @@
+"""What the catalogue does: save services (each save a revision), mark them reviewed, keep the
+criteria, list missing translations, and read the catalogue in a fixed number of queries."""
+
+import re
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from coordination.audit.rules import record_event
+from coordination.catalogue.models import (
+    CRITERION_TEXTS,
+    SERVICE_TEXTS,
+    Criterion,
+    Outcome,
+    Service,
+    ServiceCriterion,
+    ServiceRevision,
+)
+from coordination.catalogue.texts import REFERENCE, clean_map, missing_languages
+from coordination.errors import ValidationFailed
+from coordination.extensions import db
+from coordination.permissions import require
+from coordination.taxonomy import SERVICE_AREAS
+from coordination.timeutil import utcnow
+
+OUTCOMES = {outcome.value for outcome in Outcome}
+
+
+@dataclass(frozen=True)
+class CriterionLink:
+    """What a service does with one criterion's answers (the form's and the demo's input)."""
+
+    criterion_id: int
+    on_yes: str
+    on_no: str
+    on_unknown: str = Outcome.ASK
+
+
+def _clean_texts(texts: dict, names) -> dict:
+    return {name: cleaned for name in names if (cleaned := clean_map(texts.get(name)))}
+
+
+def _unique_key(model, text: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50] or "item"
+    key, number = base, 1
+    while db.session.scalar(select(model.id).where(model.key == key)) is not None:
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
+def snapshot(service: Service) -> dict:
+    """Everything a revision keeps: the texts, the area, and each criterion with its question."""
+    return {
+        "service_area": service.service_area,
+        "texts": service.texts,
+        "criteria": [
+            {
+                "criterion_id": link.criterion_id,
+                "question": link.criterion.texts.get("question", {}),
+                "on_yes": link.on_yes,
+                "on_no": link.on_no,
+                "on_unknown": link.on_unknown,
+            }
+            for link in service.links
+        ],
+    }
+
+
+def save_service(
+    actor,
+    service: Service | None,
+    *,
+    texts: dict,
+    service_area: str,
+    links: list[CriterionLink],
+    position: int = 0,
+    key: str | None = None,
+) -> Service:
+    """Create `service` (None) or replace its texts and criteria, and keep the result as a new revision.
+
+    Raises ValidationFailed without an English name, with an unknown service area, a criterion
+    given twice or an unknown outcome.
+    """
+    require(actor, "catalogue.manage")
+    texts = _clean_texts(texts, SERVICE_TEXTS)
+    if not texts.get("name", {}).get(REFERENCE):
+        raise ValidationFailed(_l("Give the service a name in English, the reference language."), "name_en")
+    if service_area not in SERVICE_AREAS:
+        raise ValidationFailed(_l("Choose a service area."), "service_area")
+    seen = set()
+    for link in links:
+        if link.criterion_id in seen:
+            raise ValidationFailed(_l("A criterion can be asked only once per service."))
+        seen.add(link.criterion_id)
+        if {link.on_yes, link.on_no, link.on_unknown} - OUTCOMES:
+            raise ValidationFailed(_l("Choose what each answer means."))
+    criteria = db.session.scalars(select(Criterion).where(Criterion.id.in_(seen))).all() if seen else []
+    by_id = {criterion.id: criterion for criterion in criteria}
+    if len(by_id) != len(seen):
+        raise ValidationFailed(_l("A criterion was removed meanwhile. Check the criteria and save again."))
+
+    created = service is None
+    if created:
+        service = Service(key=key or _unique_key(Service, texts["name"][REFERENCE]), revision_count=0)
+        db.session.add(service)
+    service.texts = texts
+    service.service_area = service_area
+    service.position = max(position or 0, 0)
+    existing = {link.criterion_id: link for link in service.links}
+    kept = []
+    for index, link in enumerate(links):
+        row = existing.get(link.criterion_id) or ServiceCriterion(criterion=by_id[link.criterion_id])
+        row.on_yes, row.on_no, row.on_unknown, row.position = link.on_yes, link.on_no, link.on_unknown, index
+        kept.append(row)
+    service.links = kept
+    db.session.flush()
+    _add_revision(actor, service)
+    record_event(actor, "catalogue.create" if created else "catalogue.update", service)
+    return service
+
+
+def _add_revision(actor, service: Service) -> ServiceRevision:
+    service.revision_count = (service.revision_count or 0) + 1
+    revision = ServiceRevision(
+        service=service, number=service.revision_count, snapshot=snapshot(service), author_id=actor.id
+    )
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def mark_reviewed(actor, service: Service) -> None:
+    """Record that an organizer checked the service is still accurate today."""
+    require(actor, "service.review", service)
+    service.reviewed_at = utcnow()
+    service.reviewed_by_id = actor.id
+    db.session.flush()
+    record_event(actor, "catalogue.review", service)
+
+
+def withdraw_service(actor, service: Service) -> None:
+    """Take a service out of the catalogue and the guide; its page and revisions stay for organizers."""
+    require(actor, "service.withdraw", service)
+    service.archived_at = utcnow()
+    db.session.flush()
+    record_event(actor, "catalogue.withdraw", service)
+
+
+def restore_service(actor, service: Service) -> None:
+    """Put a withdrawn service back in the catalogue and the guide."""
+    require(actor, "service.restore", service)
+    service.archived_at = None
+    db.session.flush()
+    record_event(actor, "catalogue.restore", service)
+
+
+def save_criterion(actor, criterion: Criterion | None, *, texts: dict, position: int = 0, key=None):
+    """Create or change an eligibility question (shared by every service that asks it).
+
+    Raises ValidationFailed without the question in English.
+    """
+    require(actor, "catalogue.manage")
+    texts = _clean_texts(texts, CRITERION_TEXTS)
+    if not texts.get("question", {}).get(REFERENCE):
+        raise ValidationFailed(_l("Write the question in English, the reference language."), "question_en")
+    created = criterion is None
+    if created:
+        criterion = Criterion(key=key or _unique_key(Criterion, texts["question"][REFERENCE]))
+        db.session.add(criterion)
+    criterion.texts = texts
+    criterion.position = max(position or 0, 0)
+    db.session.flush()
+    record_event(actor, "catalogue.criterion", criterion, question=texts["question"][REFERENCE])
+    return criterion
+
+
+# Reading.
+
+
+def services_query(withdrawn: bool = False):
+    """The services in the catalogue (or the withdrawn ones) with their criteria, in its order."""
+    return (
+        select(Service)
+        .where(Service.archived_at.is_not(None) if withdrawn else Service.archived_at.is_(None))
+        .options(selectinload(Service.links).joinedload(ServiceCriterion.criterion))
+        .order_by(Service.position, Service.id)
+    )
+
+
+def all_services(withdrawn: bool = False) -> list[Service]:
+    return list(db.session.scalars(services_query(withdrawn)))
+
+
+def load_service(service_id: int) -> Service | None:
+    return db.session.scalar(
+        select(Service)
+        .where(Service.id == service_id)
+        .options(
+            selectinload(Service.links).joinedload(ServiceCriterion.criterion),
+            joinedload(Service.reviewed_by),
+        )
+    )
+
+
+def all_criteria() -> list[Criterion]:
+    return list(db.session.scalars(select(Criterion).order_by(Criterion.position, Criterion.id)))
+
+
+def criteria_usage() -> dict[int, int]:
+    """How many services ask each criterion, counted in SQL."""
+    return dict(
+        db.session.execute(
+            select(ServiceCriterion.criterion_id, func.count()).group_by(ServiceCriterion.criterion_id)
+        ).all()
+    )
+
+
+def revisions_of(service: Service) -> list[ServiceRevision]:
+    return list(
+        db.session.scalars(
+            select(ServiceRevision)
+            .where(ServiceRevision.service_id == service.id)
+            .options(joinedload(ServiceRevision.author))
+            .order_by(ServiceRevision.number.desc())
+        )
+    )
+
+
+def revision_of(service: Service, number: int) -> ServiceRevision | None:
+    return db.session.scalar(
+        select(ServiceRevision)
+        .where(ServiceRevision.service_id == service.id, ServiceRevision.number == number)
+        .options(joinedload(ServiceRevision.author))
+    )
+
+
+@dataclass
+class Gaps:
+    """A record and, for each of its texts, the languages it still lacks."""
+
+    record: object
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+
+def translation_gaps() -> tuple[list[Gaps], list[Gaps]]:
+    """The services and the criteria with a text missing in French or Arabic (or English)."""
+
+    def gaps(records, names):
+        found = []
+        for record in records:
+            missing = {
+                name: languages
+                for name in names
+                if (languages := missing_languages((record.texts or {}).get(name)))
+            }
+            if missing:
+                found.append(Gaps(record, missing))
+        return found
+
+    services = db.session.scalars(select(Service).order_by(Service.position, Service.id)).all()
+    return gaps(services, SERVICE_TEXTS), gaps(all_criteria(), CRITERION_TEXTS)
+
+
+def service_heading(service_id: int) -> Service | None:
+    """The service alone (its heading and an organizer's buttons), without its criteria."""
+    return db.session.get(Service, service_id)
