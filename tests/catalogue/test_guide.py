@@ -213,3 +213,19 @@ def test_the_kept_first_question_carries_the_reader_s_own_csrf_token(csrf_app, m
         data = {"step": "0", "action": "next", f"answer-{criteria[0].id}": "yes"}
         assert client.post("/guide", data={**data, "csrf_token": guide_token}).status_code == 200
     assert client.post("/guide", data=data).status_code == 400
+
+
+def test_the_sheet_costs_the_same_queries_for_4_and_30_services(
+    client, member, organizer, four_services, count_queries
+):
+    _services, criteria = four_services
+    login(client, member)
+    data = answers_form(criteria, "YYUN", step=4, action="result")
+    with count_queries() as few:
+        assert client.post("/guide", data=data).status_code == 200
+    for number in range(26):
+        make_service(organizer, f"Extra service {number}", [(criteria[number % 4], Q, D, A)])
+    with count_queries() as many:
+        page = client.post("/guide", data=data).get_data(as_text=True)
+    assert len(results(page)) == 30
+    assert len(many) == len(few)
