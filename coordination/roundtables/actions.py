@@ -302,8 +302,14 @@ def remind_owners(now: datetime, days: int) -> int:
     """
     horizon = now.date() + timedelta(days=days + 1)  # local dates run at most a day ahead of UTC
     items = db.session.scalars(
-        _with_owners(select(ActionItem)).where(
-            ActionItem.status.in_(PENDING), ActionItem.due_on.is_not(None), ActionItem.due_on <= horizon
+        _with_owners(select(ActionItem))
+        .join(Roundtable, Roundtable.id == ActionItem.roundtable_id)
+        .where(
+            ActionItem.status.in_(PENDING),
+            ActionItem.due_on.is_not(None),
+            ActionItem.due_on <= horizon,
+            # A draft has not been held and a cancelled roundtable never will be: nothing was agreed.
+            Roundtable.status.in_(("published", "completed")),
         )
     ).all()
     sent = _already_sent([item.id for item in items])

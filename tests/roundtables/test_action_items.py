@@ -251,6 +251,17 @@ def test_an_item_of_the_organizers_own_organization_reminds_its_organizers(runne
     assert "Hold the AVRR session" in body_text(message)
 
 
+def test_items_of_draft_and_cancelled_roundtables_are_not_reminded(runner, member, smtp_server):
+    for status in ("draft", "cancelled"):
+        _item(
+            make_roundtable(status=status),
+            f"Item of a {status}",
+            owner_id=member.id,
+            due_on=date(2030, 7, 10),
+        )
+    assert "0 owners mailed" in _remind(runner, "2030-07-05T08:00")
+
+
 def test_a_new_due_date_earns_a_new_reminder(runner, member, smtp_server):
     item = _item(make_roundtable(), "Moving target", owner_id=member.id, due_on=date(2030, 7, 10))
     assert "1 owners mailed" in _remind(runner, "2030-07-05T08:00")
