@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from coordination.announcements.rules import latest_announcements
+from coordination.catalogue.texts import localize
 from coordination.extensions import db
 from coordination.main import bp, home
 from coordination.timeutil import utcnow
@@ -24,6 +26,8 @@ def index():
         commitments=home.commitments_due(user, now.date()),
         documents=home.new_documents(user, now),
         suggestions=home.answered_suggestions(user),
+        announcements=latest_announcements(user, limit=3),
+        localize=localize,
         today=now.date(),
     )
 

@@ -1,7 +1,7 @@
 """library: collections, documents, versions, downloads, comments, follows, digest, search index
 
 Revision ID: 0010_library
-Revises: 0007_minutes
+Revises: 0009_minutes
 Create Date: 2026-11-28 02:12:44.331163
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0010_library"
-down_revision = '0007_minutes'
+down_revision = '0009_minutes'
 branch_labels = None
 depends_on = None
 

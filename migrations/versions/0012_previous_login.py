@@ -1,7 +1,7 @@
 """previous sign-in, for what is new on the home page
 
 Revision ID: 0012_previous_login
-Revises: 0008_feedback
+Revises: 0011_feedback
 Create Date: 2026-11-28 03:15:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_previous_login'
-down_revision = '0008_feedback'
+down_revision = '0011_feedback'
 branch_labels = None
 depends_on = None
 

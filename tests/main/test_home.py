@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from coordination.announcements.models import Announcement
 from coordination.extensions import db
 from coordination.feedback.models import (
     FeedbackAnswer,
@@ -89,6 +90,9 @@ def _records(organization, other_organization, focal_point, other_focal_point) -
             )
         )
     db.session.add(Document(collection=collection, title="Document for everyone", visibility="members"))
+    db.session.add(
+        Announcement(texts={"title": {"en": "Roundtable replicated in Alexandria"}, "body": {"en": "News"}})
+    )
     db.session.commit()
 
 
@@ -108,6 +112,7 @@ def test_the_home_page_shows_each_part_and_nothing_of_another_embassy(
         "Document ours",
         "Document for everyone",
         "Suggestion ours",
+        "Roundtable replicated in Alexandria",
     ):
         assert mine in page, mine
     for theirs in (

@@ -1,6 +1,6 @@
 """service catalogue (services, revisions, criteria) and announcements
 
-Revision ID: 0011_catalogue
+Revision ID: 0013_catalogue
 Revises: 0012_previous_login
 Create Date: 2026-11-28 02:27:53.656405
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0011_catalogue"
+revision = "0013_catalogue"
 down_revision = "0012_previous_login"
 branch_labels = None
 depends_on = None

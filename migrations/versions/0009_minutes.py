@@ -1,7 +1,7 @@
 """minutes and action items of roundtables
 
-Revision ID: 0007_minutes
-Revises: 0009_suggestions
+Revision ID: 0009_minutes
+Revises: 0008_suggestions
 Create Date: 2026-11-28 02:08:26.537002
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_minutes'
-down_revision = '0009_suggestions'
+revision = '0009_minutes'
+down_revision = '0008_suggestions'
 branch_labels = None
 depends_on = None
 

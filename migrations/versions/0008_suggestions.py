@@ -1,6 +1,6 @@
 """suggestions for areas of intervention: suggestions, their supports and comments
 
-Revision ID: 0009_suggestions
+Revision ID: 0008_suggestions
 Revises: 0007_contacts_and_helpers
 Create Date: 2026-11-28 02:09:59.447186
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0009_suggestions"
+revision = "0008_suggestions"
 down_revision = "0007_contacts_and_helpers"
 branch_labels = None
 depends_on = None

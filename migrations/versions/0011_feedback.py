@@ -1,6 +1,6 @@
 """Feedback forms: questions, options, who responded, anonymous-safe responses and answers, drafts
 
-Revision ID: 0008_feedback
+Revision ID: 0011_feedback
 Revises: 0010_library
 Create Date: 2026-11-28 02:49:33.286705
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_feedback'
+revision = '0011_feedback'
 down_revision = '0010_library'
 branch_labels = None
 depends_on = None
