@@ -1,5 +1,6 @@
 """Language choice: the user's preference, else the language bar's choice, else the browser."""
 
+import functools
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
@@ -64,14 +65,21 @@ def format_in_zone(moment, timezone: str, format: str = "medium") -> str:
     """`moment` (aware) as wall-clock time in `timezone`, written the viewer's way."""
     if moment is None:
         return ""
-    return babel_dates.format_datetime(
-        moment, format=format, tzinfo=ZoneInfo(timezone), locale=current_language()
-    )
+    return _format_datetime(moment, timezone, format, current_language())
 
 
 def format_time_in_zone(moment, timezone: str) -> str:
     if moment is None:
         return ""
-    return babel_dates.format_time(
-        moment, format="short", tzinfo=ZoneInfo(timezone), locale=current_language()
-    )
+    return _format_time(moment, timezone, current_language())
+
+
+# Babel takes a fraction of a millisecond per date, and pages show the same dates again and again.
+@functools.lru_cache(maxsize=8192)
+def _format_datetime(moment, timezone: str, format: str, language: str) -> str:
+    return babel_dates.format_datetime(moment, format=format, tzinfo=ZoneInfo(timezone), locale=language)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_time(moment, timezone: str, language: str) -> str:
+    return babel_dates.format_time(moment, format="short", tzinfo=ZoneInfo(timezone), locale=language)

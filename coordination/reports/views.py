@@ -7,13 +7,17 @@ from sqlalchemy import select
 
 from coordination.directory.countries import country_name
 from coordination.directory.forms import KIND_LABELS
+from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.fragments import current_token, fragments
+from coordination.i18n import current_language
 from coordination.permissions import can, require
 from coordination.reports import bp, engagement, record
 from coordination.roundtables.actions import STATUS_LABELS as ACTION_STATUS_LABELS
 from coordination.spreadsheets import to_csv, to_xlsx
 from coordination.taxonomy import SDGS
+from coordination.timeutil import utcnow
 
 PER_PAGE = 50
 STATUS_ORDER = ("published", "completed", "cancelled")
@@ -52,14 +56,37 @@ def _sort() -> tuple[str, bool]:
     return (sort if sort in columns else "name"), request.args.get("dir") == "desc"
 
 
+# The dashboard is kept for a minute at most, and anew as soon as the directory, a roundtable, a
+# suggestion or a document changes; feedback responses (many, and each form its own area) show
+# within the minute. Rendering the figures of hundreds of organizations is what it costs.
+KEEP_SECONDS = 60
+AREAS = ("roundtables", "suggestions", "library")
+
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():
     require(current_user, "dashboard.view")
     sort, descending = _sort()
-    organizations = ListPage(
-        engagement.organization_table(sort, descending), request.args.get("page", 1, type=int), PER_PAGE
+    page = request.args.get("page", 1, type=int)
+    now = utcnow()
+    key = (
+        "dashboard",
+        current_language(),
+        sort,
+        descending,
+        page,
+        int(now.timestamp()) // KEEP_SECONDS,
+        *(current_token(area) for area in AREAS),
     )
+    body = fragments.get_or_render(
+        DIRECTORY_AREA, key, lambda: _render_dashboard(sort, descending, page, now)
+    )
+    return render_template("reports/dashboard.html", body=body)
+
+
+def _render_dashboard(sort: str, descending: bool, page: int, now) -> str:
+    organizations = ListPage(engagement.organization_table(sort, descending), page, PER_PAGE)
     recent, to_follow = engagement.not_engaged()
     history = engagement.series_history()
     chart = [
@@ -75,7 +102,8 @@ def dashboard():
         for series in history
     ]
     return render_template(
-        "reports/dashboard.html",
+        "reports/_dashboard_body.html",
+        as_of=now,
         measures=engagement.MEASURES,
         organizations=organizations,
         sort=sort,
