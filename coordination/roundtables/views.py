@@ -18,6 +18,7 @@ from coordination.extensions import db
 from coordination.forms import ConfirmForm, attach_error, run_rule
 from coordination.fragments import csrf_slot, current_token, fragments
 from coordination.i18n import current_language
+from coordination.library.freshness import AREA as LIBRARY_AREA
 from coordination.permissions import can, require
 from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
@@ -110,6 +111,12 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
             **event_page_context(current_user, roundtable),
         ),
     )
+    # The library's documents linked to the roundtable, as far as the viewer may see them.
+    documents = fragments.get_or_render(
+        LIBRARY_AREA,
+        ("roundtable-documents", *key, current_user.id, current_token(AREA)),
+        lambda: render_template("roundtables/_documents.html", roundtable=roundtable),
+    )
     if new_person_form is not None:
         delegation_card = Markup(_render_delegation(roundtable, new_person_form))  # noqa: S704
     else:
@@ -121,11 +128,13 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
     return render_template(
         "roundtables/detail.html",
         roundtable=roundtable,
-        confirm_form=ConfirmForm(),
+        # Its buttons (publish, mark as held, prepare the next one) are the organizers'.
+        confirm_form=ConfirmForm() if current_user.is_organizer else None,
         summary=summary,
         programme=programme,
         delegation_card=delegation_card,
         follow_up=follow_up,
+        documents=documents,
         new_person_form=new_person_form,
     )
 
@@ -486,18 +495,28 @@ def _check_in_page(
             "roundtables/_check_in_counts.html", counts=rules_registrations.check_in_counts(roundtable)
         ),
     )
-    context = {
-        "roundtable": roundtable,
-        "rows": rows,
-        "counts": counts,
-        "query": query,
-        "confirm_form": ConfirmForm(),
-    }
-    form = walk_in_form or WalkInForm()
-    if can(current_user, "roundtable.delegate_check_in", roundtable):
-        context["helper_form"] = helper_form or CheckInHelperForm()
-        context["helpers"] = rules_registrations.check_in_helpers(roundtable)
-    return render_template("roundtables/check_in.html", form=form, **context), status
+    delegates = can(current_user, "roundtable.delegate_check_in", roundtable)
+
+    def render_forms(**context) -> str:
+        return render_template(
+            "roundtables/_check_in_forms.html",
+            roundtable=roundtable,
+            form=walk_in_form or WalkInForm(formdata=None),
+            helper_form=(helper_form or CheckInHelperForm(formdata=None)) if delegates else None,
+            helpers=rules_registrations.check_in_helpers(roundtable) if delegates else [],
+            **context,
+        )
+
+    if walk_in_form is None and helper_form is None:
+        forms = fragments.get_or_render(
+            AREA, ("check-in-forms", *key[:3], delegates), lambda: render_forms(csrf_token=csrf_slot)
+        )
+    else:  # a form with errors shows what was typed: never kept
+        forms = Markup(render_forms())  # noqa: S704
+    page = render_template(
+        "roundtables/check_in.html", roundtable=roundtable, rows=rows, counts=counts, query=query, forms=forms
+    )
+    return page, status
 
 
 @bp.get("/roundtables/<int:roundtable_id>/check-in")

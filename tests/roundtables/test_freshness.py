@@ -105,3 +105,24 @@ def test_kept_pages_carry_each_session_its_own_csrf_token(csrf_app, focal_point,
         }
         accepted.append(client.post(f"/roundtables/{roundtable.id}/register-new", data=data).status_code)
     assert accepted == [302, 302]
+
+
+def test_the_kept_walk_in_form_carries_each_session_its_own_csrf_token(csrf_app, organizer, organization):
+    roundtable = make_roundtable()
+    answers = []
+    for number in (1, 2):  # two organizers' devices: the same kept form
+        client = csrf_app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        client.post("/login", data={"csrf_token": token, "email": organizer.email, "password": PASSWORD})
+        page = client.get(f"/roundtables/{roundtable.id}/check-in").get_data(as_text=True)
+        form = page[page.index('id="walk-in-heading"') :]
+        token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+        data = {
+            "csrf_token": token,
+            "name": f"Walk In {number}",
+            "email": f"walk.in{number}@sd.example",
+            "organization_id": str(organization.id),
+        }
+        answers.append(client.post(f"/roundtables/{roundtable.id}/walk-in", data=data).status_code)
+    assert answers == [302, 302]
