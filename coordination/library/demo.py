@@ -83,6 +83,11 @@ def minimal_pdf(text: str) -> bytes:
             line = ""
         line = f"{line} {word}".strip()
     lines.append(line)
+    return pdf_with_lines(lines)
+
+
+def pdf_with_lines(lines: list[str]) -> bytes:
+    """A one-page PDF whose text layer holds `lines` (Helvetica, WinAnsi: ASCII words)."""
     body = " ".join(f"({part.replace('(', '').replace(')', '')}) Tj 0 -16 Td" for part in lines)
     stream = f"BT /F1 11 Tf 40 790 Td {body} ET".encode("latin-1")
     objects = [
