@@ -13,6 +13,7 @@ from itertools import chain
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from coordination.feedback.models import FeedbackForm
 from coordination.fragments import bump_token
 from coordination.roundtables.models import (
     ActionItem,
@@ -31,6 +32,7 @@ AREA = "roundtables"
 WATCHED = (
     Series, Roundtable, AgendaItem, Invitation, Registration,
     Minutes, MinutesComment, ActionItem, ActionItemNote, MatterArising,
+    FeedbackForm,  # the event page links a roundtable's open forms
 )  # fmt: skip
 
 

@@ -117,6 +117,13 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
         ("roundtable-documents", *key, current_user.id, current_token(AREA)),
         lambda: render_template("roundtables/_documents.html", roundtable=roundtable),
     )
+    # The roundtable's open feedback forms the viewer may answer: forms open and close with time,
+    # hence the minute in the key.
+    feedback = fragments.get_or_render(
+        AREA,
+        ("feedback", *key, current_user.id, int(utcnow().timestamp()) // 60),
+        lambda: render_template("roundtables/_feedback_link.html", roundtable=roundtable),
+    )
     if new_person_form is not None:
         delegation_card = Markup(_render_delegation(roundtable, new_person_form))  # noqa: S704
     else:
@@ -135,6 +142,7 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
         delegation_card=delegation_card,
         follow_up=follow_up,
         documents=documents,
+        feedback=feedback,
         new_person_form=new_person_form,
     )
 
