@@ -3,7 +3,7 @@
 Organizers run the forms and are never in an audience. Inactive people are left out.
 """
 
-from sqlalchemy import Select, and_, exists, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
@@ -79,4 +79,24 @@ def includes_anyone_like(user) -> bool:
         and user.role != Role.ORGANIZER
         and user.organization is not None
         and user.organization.active
+    )
+
+
+def reaches(user_id, organization_id) -> ColumnElement[bool]:
+    """SQL: the FeedbackForm row of the query is meant for the person with these ids (columns of
+    an outer query, or plain values), as `audience_users` decides for one form. The person's own
+    conditions (active, not an organizer, active organization) are the caller's."""
+    attends = exists().where(
+        Registration.user_id == user_id,
+        Registration.roundtable_id == FeedbackForm.roundtable_id,
+        Registration.status == RegistrationStatus.ATTENDING,
+    )
+    chosen = exists().where(
+        feedback_form_organizations.c.form_id == FeedbackForm.id,
+        feedback_form_organizations.c.organization_id == organization_id,
+    )
+    return or_(
+        FeedbackForm.audience == Audience.EVERYONE,
+        and_(FeedbackForm.audience == Audience.ATTENDEES, attends),
+        and_(FeedbackForm.audience == Audience.ORGANIZATIONS, chosen),
     )

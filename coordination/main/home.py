@@ -9,7 +9,8 @@ from sqlalchemy.orm import contains_eager
 
 from coordination.auth.models import Role
 from coordination.extensions import db
-from coordination.feedback.models import FeedbackForm, FeedbackRespondent, feedback_form_organizations
+from coordination.feedback.audience import reaches
+from coordination.feedback.models import FeedbackForm, FeedbackRespondent
 from coordination.library.models import Document
 from coordination.library.queries import visible_to
 from coordination.roundtables.models import ActionItem, Invitation, Registration, Roundtable
@@ -56,15 +57,6 @@ def forms_awaiting(user, now: datetime) -> list[FeedbackForm]:
     answered once per organization, anyone of their organization)."""
     if user.role == Role.ORGANIZER or user.organization is None or not user.organization.active:
         return []
-    attends = exists().where(
-        Registration.user_id == user.id,
-        Registration.roundtable_id == FeedbackForm.roundtable_id,
-        Registration.status == "attending",
-    )
-    chosen = exists().where(
-        feedback_form_organizations.c.form_id == FeedbackForm.id,
-        feedback_form_organizations.c.organization_id == user.organization_id,
-    )
     answered = exists().where(
         FeedbackRespondent.form_id == FeedbackForm.id,
         or_(
@@ -82,11 +74,7 @@ def forms_awaiting(user, now: datetime) -> list[FeedbackForm]:
                 FeedbackForm.published_at.is_not(None),
                 or_(FeedbackForm.opens_at.is_(None), FeedbackForm.opens_at <= now),
                 or_(FeedbackForm.closes_at.is_(None), FeedbackForm.closes_at > now),
-                or_(
-                    FeedbackForm.audience == "everyone",
-                    and_(FeedbackForm.audience == "attendees", attends),
-                    and_(FeedbackForm.audience == "organizations", chosen),
-                ),
+                reaches(user.id, user.organization_id),
                 ~answered,
             )
             .order_by(FeedbackForm.closes_at.is_(None), FeedbackForm.closes_at, FeedbackForm.id)

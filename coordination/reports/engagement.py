@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, distinct, exists, func, select
+from sqlalchemy import Select, distinct, func, select
 
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.extensions import db
-from coordination.feedback.models import FeedbackForm, FeedbackRespondent, feedback_form_organizations
+from coordination.feedback.audience import reaches
+from coordination.feedback.models import FeedbackForm, FeedbackRespondent
 from coordination.library.models import Document
 from coordination.roundtables.models import (
     ActionItem,
@@ -182,15 +183,6 @@ def _feedback_by_roundtable() -> tuple[dict[int, int], dict[int, int]]:
             .group_by(FeedbackForm.roundtable_id)
         ).all()
     )
-    attends = exists().where(
-        Registration.user_id == User.id,
-        Registration.roundtable_id == FeedbackForm.roundtable_id,
-        Registration.status == "attending",
-    )
-    chosen = exists().where(
-        feedback_form_organizations.c.form_id == FeedbackForm.id,
-        feedback_form_organizations.c.organization_id == User.organization_id,
-    )
     audience = dict(
         db.session.execute(
             select(FeedbackForm.roundtable_id, func.count(User.id))
@@ -200,9 +192,7 @@ def _feedback_by_roundtable() -> tuple[dict[int, int], dict[int, int]]:
             .where(
                 FeedbackForm.roundtable_id.is_not(None),
                 FeedbackForm.published_at.is_not(None),
-                (FeedbackForm.audience == "everyone")
-                | ((FeedbackForm.audience == "attendees") & attends)
-                | ((FeedbackForm.audience == "organizations") & chosen),
+                reaches(User.id, User.organization_id),
             )
             .group_by(FeedbackForm.roundtable_id)
         ).all()

@@ -7,7 +7,8 @@ from sqlalchemy import exists, func, select
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.extensions import db
-from coordination.feedback.models import FeedbackForm, FeedbackRespondent, feedback_form_organizations
+from coordination.feedback.audience import reaches
+from coordination.feedback.models import FeedbackForm, FeedbackRespondent
 from coordination.library.models import Document
 from coordination.library.queries import visible_to
 from coordination.reports.engagement import HOLDING, SHOWN
@@ -96,22 +97,11 @@ def pending_forms(organization: Organization) -> list[FeedbackForm]:
         return []
     now = utcnow()
     answered = select(FeedbackRespondent.form_id).where(FeedbackRespondent.organization_id == organization.id)
-    attends = exists().where(
-        Registration.user_id == User.id,
-        Registration.roundtable_id == FeedbackForm.roundtable_id,
-        Registration.status == "attending",
-    )
-    chosen = exists().where(
-        feedback_form_organizations.c.form_id == FeedbackForm.id,
-        feedback_form_organizations.c.organization_id == organization.id,
-    )
     someone_in_audience = exists().where(
         User.organization_id == organization.id,
         User.active.is_(True),
         User.role != Role.ORGANIZER,
-        (FeedbackForm.audience == "everyone")
-        | ((FeedbackForm.audience == "attendees") & attends)
-        | ((FeedbackForm.audience == "organizations") & chosen),
+        reaches(User.id, User.organization_id),
     )
     return list(
         db.session.scalars(

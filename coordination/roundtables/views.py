@@ -1,5 +1,7 @@
 """Routes of the roundtables area: schedule, event page, status changes, agenda."""
 
+import functools
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -90,6 +92,7 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
     summary = fragments.get_or_render(
         AREA, ("summary", *key), lambda: render_template("roundtables/_summary.html", roundtable=roundtable)
     )
+    follow_up_context = functools.cache(lambda: event_page_context(current_user, roundtable))
     # Organizers see the attendance that Chatham House minutes hide from members.
     programme = fragments.get_or_render(
         AREA,
@@ -99,7 +102,7 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
             roundtable=roundtable,
             agenda=rules.agenda_of(roundtable),
             attending_organizations=rules_registrations.attending_organizations(roundtable),
-            **event_page_context(current_user, roundtable),
+            **follow_up_context(),
         ),
     )
     follow_up = fragments.get_or_render(
@@ -108,7 +111,7 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
         lambda: render_template(
             "roundtables/_follow_up.html",
             roundtable=roundtable,
-            **event_page_context(current_user, roundtable),
+            **follow_up_context(),
         ),
     )
     # The library's documents linked to the roundtable, as far as the viewer may see them.
@@ -251,13 +254,18 @@ def agenda(roundtable_id: int):
     ):
         flash(_("The item has been added to the agenda."), "success")
         return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
+    return _agenda_page(roundtable, form, item=None)
+
+
+def _agenda_page(roundtable: Roundtable, form: AgendaItemForm, item: AgendaItem | None):
+    """The agenda with the form to add an item, or to edit `item`."""
     return render_template(
         "roundtables/agenda.html",
         roundtable=roundtable,
         agenda=rules.agenda_of(roundtable),
         form=form,
         confirm_form=ConfirmForm(),
-        item=None,
+        item=item,
     )
 
 
@@ -283,14 +291,7 @@ def edit_agenda_item(item_id: int):
     ):
         flash(_("The agenda item has been saved."), "success")
         return redirect(url_for("roundtables.agenda", roundtable_id=roundtable.id))
-    return render_template(
-        "roundtables/agenda.html",
-        roundtable=roundtable,
-        agenda=rules.agenda_of(roundtable),
-        form=form,
-        confirm_form=ConfirmForm(),
-        item=item,
-    )
+    return _agenda_page(roundtable, form, item=item)
 
 
 @bp.post("/agenda-items/<int:item_id>/delete")
