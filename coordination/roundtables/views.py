@@ -480,7 +480,6 @@ def _check_in_page(
     roundtable: Roundtable,
     walk_in_form: WalkInForm | None = None,
     helper_form: CheckInHelperForm | None = None,
-    status: int = 200,
 ):
     query = request.args.get("q", "")
     # The list and the counts are kept per search until a registration or a name changes.
@@ -522,10 +521,9 @@ def _check_in_page(
         )
     else:  # a form with errors shows what was typed: never kept
         forms = Markup(render_forms())  # noqa: S704
-    page = render_template(
+    return render_template(
         "roundtables/check_in.html", roundtable=roundtable, rows=rows, counts=counts, query=query, forms=forms
     )
-    return page, status
 
 
 @bp.get("/roundtables/<int:roundtable_id>/check-in")
