@@ -65,8 +65,9 @@ class FragmentCache:
         """The fragment for `key` at the area's current token, rendering it if it is not kept.
 
         `render` must show nothing that depends on the viewer beyond what `key` holds. CSRF
-        tokens belong to a session, so `render` writes CSRF_SLOT where one goes (see
-        `csrf_slot`) and each answer gets its own session's token.
+        tokens belong to a session: while a fragment renders, templates' `csrf_token()` writes
+        CSRF_SLOT, and the outermost fragment fills the slot with the session's token on return.
+        A fragment kept inside another thus stays a slot until the outer one is served.
         """
         # No area: the fragment shows no data, only templates and translations.
         token = current_token(area) if area is not None else "static"
@@ -78,16 +79,36 @@ class FragmentCache:
                     self._items.move_to_end(full_key)
                     html = self._items[full_key]
         if html is None:
-            html = Markup(render())  # noqa: S704 - a rendered template, escaped by Jinja
+            html = _render_kept(render)
             if token is not None:
                 with self._lock:
                     self._items[full_key] = html
                     while len(self._items) > self.size:
                         self._items.popitem(last=False)
-        return html.replace(CSRF_SLOT, generate_csrf()) if CSRF_SLOT in html else html
+        if g.get("fragment_depth") or CSRF_SLOT not in html:
+            return html
+        return html.replace(CSRF_SLOT, generate_csrf())
+
+
+def _render_kept(render: Callable[[], str]) -> Markup:
+    g.fragment_depth = g.get("fragment_depth", 0) + 1
+    try:
+        html = Markup(render())  # noqa: S704 - a rendered template, escaped by Jinja
+    finally:
+        g.fragment_depth -= 1
+    # A form's hidden_tag() asks Flask-WTF for the token itself, past csrf_token(): never keep it.
+    session_token = g.get("csrf_token")
+    if session_token and session_token in html:
+        raise RuntimeError("a kept fragment holds a session's CSRF token: write it with csrf_token()")
+    return html
 
 
 CSRF_SLOT = "csrf-token-slot-7f3a"
+
+
+def csrf_token() -> str:
+    """Templates' `csrf_token()`: the slot inside a kept fragment, else the session's token."""
+    return CSRF_SLOT if g.get("fragment_depth") else generate_csrf()
 
 
 def csrf_slot() -> str:

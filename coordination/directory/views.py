@@ -20,7 +20,7 @@ from coordination.directory.forms import (
 from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
-from coordination.fragments import csrf_slot, fragments
+from coordination.fragments import fragments
 from coordination.i18n import current_language
 from coordination.pagination import paginate_rows
 from coordination.permissions import assignable_roles, can, require
@@ -103,7 +103,6 @@ def organization(organization_id: int):
             "directory/_organization_details.html",
             organization=organization,
             people=people,
-            csrf_token=csrf_slot,
         )
 
     details = fragments.get_or_render(freshness.AREA, key, render)

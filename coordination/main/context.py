@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from coordination import i18n
 from coordination.directory.freshness import AREA as DIRECTORY_AREA
-from coordination.fragments import csrf_slot, fragments
+from coordination.fragments import csrf_token, fragments
 from coordination.markup import render_markdown
 from coordination.permissions import can
 
@@ -24,6 +24,8 @@ def register(app: Flask) -> None:
             "languages": current_app.config["LANGUAGES"],
             "current_language": i18n.current_language(),
             "text_direction": i18n.text_direction(),
+            # Flask-WTF's, except inside kept fragments (see coordination.fragments).
+            "csrf_token": csrf_token,
         }
 
     app.jinja_env.filters["markdown"] = render_markdown
@@ -55,7 +57,7 @@ def navigation() -> Markup:
     return fragments.get_or_render(
         DIRECTORY_AREA if signed_in else None,
         key,
-        lambda: render_template("_navigation.html", csrf_token=csrf_slot),
+        lambda: render_template("_navigation.html"),
     )
 
 

@@ -1,7 +1,5 @@
 """Routes of the roundtables area: schedule, event page, status changes, agenda."""
 
-import functools
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -18,7 +16,7 @@ from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, attach_error, run_rule
-from coordination.fragments import csrf_slot, current_token, fragments
+from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.library.freshness import AREA as LIBRARY_AREA
 from coordination.permissions import can, require
@@ -85,14 +83,34 @@ def detail(roundtable_id: int):
 
 
 def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None = None):
-    """The event page. What is the same for every viewer in a language is kept as fragments; the
-    viewer's delegation and follow-up (minutes, action items) are kept per viewer, except when the
-    delegation shows a form with errors."""
+    """The event page. Its body is kept per viewer for a minute at most (feedback forms and
+    registrations open and close with time), except when the delegation shows a form with errors;
+    inside it, what reads the same for every viewer in a language is kept as long as it holds."""
+    if new_person_form is not None:
+        body = Markup(_render_detail_body(roundtable, new_person_form))  # noqa: S704
+    else:
+        body = fragments.get_or_render(
+            AREA,
+            (
+                "event-page",
+                roundtable.id,
+                current_language(),
+                current_token(DIRECTORY_AREA),
+                current_token(LIBRARY_AREA),
+                current_user.id,
+                int(utcnow().timestamp()) // 60,
+            ),
+            lambda: _render_detail_body(roundtable, NewPersonForm(formdata=None)),
+        )
+    return render_template("roundtables/detail.html", roundtable=roundtable, body=body)
+
+
+def _render_detail_body(roundtable: Roundtable, new_person_form: NewPersonForm) -> str:
     key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA))
     summary = fragments.get_or_render(
         AREA, ("summary", *key), lambda: render_template("roundtables/_summary.html", roundtable=roundtable)
     )
-    follow_up_context = functools.cache(lambda: event_page_context(current_user, roundtable))
+    follow_up_context = event_page_context(current_user, roundtable)
     # Organizers see the attendance that Chatham House minutes hide from members.
     programme = fragments.get_or_render(
         AREA,
@@ -102,51 +120,17 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
             roundtable=roundtable,
             agenda=rules.agenda_of(roundtable),
             attending_organizations=rules_registrations.attending_organizations(roundtable),
-            **follow_up_context(),
+            **follow_up_context,
         ),
     )
-    follow_up = fragments.get_or_render(
-        AREA,
-        ("follow-up", *key, current_user.id),
-        lambda: render_template(
-            "roundtables/_follow_up.html",
-            roundtable=roundtable,
-            **follow_up_context(),
-        ),
-    )
-    # The library's documents linked to the roundtable, as far as the viewer may see them.
-    documents = fragments.get_or_render(
-        LIBRARY_AREA,
-        ("roundtable-documents", *key, current_user.id, current_token(AREA)),
-        lambda: render_template("roundtables/_documents.html", roundtable=roundtable),
-    )
-    # The roundtable's open feedback forms the viewer may answer: forms open and close with time,
-    # hence the minute in the key.
-    feedback = fragments.get_or_render(
-        AREA,
-        ("feedback", *key, current_user.id, int(utcnow().timestamp()) // 60),
-        lambda: render_template("roundtables/_feedback_link.html", roundtable=roundtable),
-    )
-    if new_person_form is not None:
-        delegation_card = Markup(_render_delegation(roundtable, new_person_form))  # noqa: S704
-    else:
-        delegation_card = fragments.get_or_render(
-            AREA,
-            ("delegation", *key, current_user.id),
-            lambda: _render_delegation(roundtable, NewPersonForm(formdata=None), csrf_token=csrf_slot),
-        )
     return render_template(
-        "roundtables/detail.html",
+        "roundtables/_detail_body.html",
         roundtable=roundtable,
-        # Its buttons (publish, mark as held, prepare the next one) are the organizers'.
-        confirm_form=ConfirmForm() if current_user.is_organizer else None,
         summary=summary,
         programme=programme,
-        delegation_card=delegation_card,
-        follow_up=follow_up,
-        documents=documents,
-        feedback=feedback,
+        delegation_card=Markup(_render_delegation(roundtable, new_person_form)),  # noqa: S704
         new_person_form=new_person_form,
+        **follow_up_context,
     )
 
 
@@ -481,49 +465,43 @@ def _check_in_page(
     walk_in_form: WalkInForm | None = None,
     helper_form: CheckInHelperForm | None = None,
 ):
+    """The check-in page, kept per search until a registration or a name changes, except when a
+    form shows errors; the list of matches is kept on its own for the search-as-you-type requests."""
     query = request.args.get("q", "")
-    # The list and the counts are kept per search until a registration or a name changes.
-    key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA), query.strip().lower())
-    rows = fragments.get_or_render(
-        AREA,
-        ("check-in-rows", *key),
-        lambda: render_template(
-            "roundtables/_check_in_rows.html",
-            roundtable=roundtable,
-            rows=rules_registrations.check_in_list(roundtable, query),
-            csrf_token=csrf_slot,
-        ),
-    )
+    key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA))
+
+    def rows() -> Markup:
+        return fragments.get_or_render(
+            AREA,
+            ("check-in-rows", *key, query.strip().lower()),
+            lambda: render_template(
+                "roundtables/_check_in_rows.html",
+                roundtable=roundtable,
+                rows=rules_registrations.check_in_list(roundtable, query),
+            ),
+        )
+
     if request.headers.get("HX-Request") and walk_in_form is None:
-        return rows
-    counts = fragments.get_or_render(
-        AREA,
-        ("check-in-counts", *key[:3]),
-        lambda: render_template(
-            "roundtables/_check_in_counts.html", counts=rules_registrations.check_in_counts(roundtable)
-        ),
-    )
+        return rows()
     delegates = can(current_user, "roundtable.delegate_check_in", roundtable)
 
-    def render_forms(**context) -> str:
+    def render_body() -> str:
         return render_template(
-            "roundtables/_check_in_forms.html",
+            "roundtables/_check_in_body.html",
             roundtable=roundtable,
+            query=query,
+            rows=rows(),
+            counts=rules_registrations.check_in_counts(roundtable),
             form=walk_in_form or WalkInForm(formdata=None),
             helper_form=(helper_form or CheckInHelperForm(formdata=None)) if delegates else None,
             helpers=rules_registrations.check_in_helpers(roundtable) if delegates else [],
-            **context,
         )
 
     if walk_in_form is None and helper_form is None:
-        forms = fragments.get_or_render(
-            AREA, ("check-in-forms", *key[:3], delegates), lambda: render_forms(csrf_token=csrf_slot)
-        )
+        body = fragments.get_or_render(AREA, ("check-in-page", *key, query, delegates), render_body)
     else:  # a form with errors shows what was typed: never kept
-        forms = Markup(render_forms())  # noqa: S704
-    return render_template(
-        "roundtables/check_in.html", roundtable=roundtable, rows=rows, counts=counts, query=query, forms=forms
-    )
+        body = Markup(render_body())  # noqa: S704
+    return render_template("roundtables/check_in.html", roundtable=roundtable, body=body)
 
 
 @bp.get("/roundtables/<int:roundtable_id>/check-in")

@@ -85,16 +85,21 @@ def test_the_check_in_list_and_counts_follow_each_tap(app, client, organizer, me
     assert "Renamed Member" in _page(client, f"/roundtables/{roundtable.id}/check-in")
 
 
+def _signed_in(csrf_app, user):
+    client = csrf_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/login", data={"csrf_token": token, "email": user.email, "password": PASSWORD})
+    return client
+
+
 def test_kept_pages_carry_each_session_its_own_csrf_token(csrf_app, focal_point, organization):
     roundtable = make_roundtable()
     db.session.add(Invitation(roundtable=roundtable, organization=organization))
     db.session.commit()
     accepted = []
     for number in (1, 2):  # two devices of the same person: the same kept fragment
-        client = csrf_app.test_client()
-        page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/login", data={"csrf_token": token, "email": focal_point.email, "password": PASSWORD})
+        client = _signed_in(csrf_app, focal_point)
         page = client.get(f"/roundtables/{roundtable.id}").get_data(as_text=True)
         token = re.search(r'name="new-csrf_token" value="([^"]+)"', page).group(1)
         data = {
@@ -111,10 +116,7 @@ def test_the_kept_walk_in_form_carries_each_session_its_own_csrf_token(csrf_app,
     roundtable = make_roundtable()
     answers = []
     for number in (1, 2):  # two organizers' devices: the same kept form
-        client = csrf_app.test_client()
-        page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-        client.post("/login", data={"csrf_token": token, "email": organizer.email, "password": PASSWORD})
+        client = _signed_in(csrf_app, organizer)
         page = client.get(f"/roundtables/{roundtable.id}/check-in").get_data(as_text=True)
         form = page[page.index('id="walk-in-heading"') :]
         token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
@@ -126,3 +128,18 @@ def test_the_kept_walk_in_form_carries_each_session_its_own_csrf_token(csrf_app,
         }
         answers.append(client.post(f"/roundtables/{roundtable.id}/walk-in", data=data).status_code)
     assert answers == [302, 302]
+
+
+def test_the_organizers_buttons_on_the_kept_event_page_carry_each_session_its_own_token(csrf_app, organizer):
+    roundtable = make_roundtable(status="draft")
+    event = f"/roundtables/{roundtable.id}"
+    first, second = _signed_in(csrf_app, organizer), _signed_in(csrf_app, organizer)
+    tokens = []
+    for client in (first, second):  # two devices of the same organizer: the same kept page
+        page = _page(client, event)
+        form = page[page.index(f'action="{event}/publish"') :]
+        tokens.append(re.search(r'name="csrf_token" value="([^"]+)"', form).group(1))
+    assert tokens[0] != tokens[1]
+    assert second.post(f"{event}/publish", data={"csrf_token": tokens[1]}).status_code == 302
+    db.session.refresh(roundtable)
+    assert roundtable.status == "published"
