@@ -34,6 +34,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from coordination import i18n
+    from coordination.announcements.freshness import watch_announcement_changes
     from coordination.auth.session import load_user
     from coordination.directory.freshness import watch_directory_changes
     from coordination.library.freshness import watch_library_changes
@@ -56,6 +57,7 @@ def register_extensions(app: Flask) -> None:
     watch_directory_changes()
     watch_roundtable_changes()
     watch_library_changes()
+    watch_announcement_changes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
 

@@ -12,12 +12,13 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from itertools import chain
 
 from flask import g, has_request_context
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
-from sqlalchemy import String, insert, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import String, event, insert, inspect, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from coordination.extensions import db
 
@@ -51,6 +52,50 @@ def bump_token(connection, name: str) -> None:
     result = connection.execute(update(CacheVersion).where(CacheVersion.name == name).values(token=token))
     if result.rowcount == 0:
         connection.execute(insert(CacheVersion).values(name=name, token=token))
+
+
+# area → (the models whose rows its fragments show, per model the columns they do not show)
+_WATCHED: dict[str, tuple[tuple[type, ...], dict[type, frozenset[str]]]] = {}
+
+
+def watch(area: str, models: tuple[type, ...], unshown: dict[type, set[str]] | None = None) -> None:
+    """Replace `area`'s token in the transaction of every flush that adds, deletes or changes a
+    row of `models` (a change to `unshown` columns alone does not count).
+
+    A flush hook rather than a call in each rule, so that no way of changing the data (a form, an
+    import, a command, a later area) can forget it. A bulk `insert()`/`update()` bypasses flushes
+    and must call `bump_token` itself.
+    """
+    _WATCHED[area] = (models, {model: frozenset(names) for model, names in (unshown or {}).items()})
+    if not event.contains(Session, "before_flush", _note_changed_areas):
+        event.listen(Session, "before_flush", _note_changed_areas)
+        event.listen(Session, "after_flush", _bump_changed_areas)
+
+
+def _note_changed_areas(session: Session, _context, _instances) -> None:
+    changed = session.info.setdefault("changed_areas", set())
+    for area, (models, unshown) in _WATCHED.items():
+        if area not in changed and _touches(session, models, unshown):
+            changed.add(area)
+
+
+def _touches(session: Session, models: tuple[type, ...], unshown: dict[type, frozenset[str]]) -> bool:
+    if any(isinstance(record, models) for record in chain(session.new, session.deleted)):
+        return True
+    for record in session.dirty:
+        if not isinstance(record, models) or not session.is_modified(record):
+            continue
+        hidden = unshown.get(type(record))
+        if not hidden:
+            return True
+        if any(attr.history.has_changes() and attr.key not in hidden for attr in inspect(record).attrs):
+            return True
+    return False
+
+
+def _bump_changed_areas(session: Session, _context) -> None:
+    for area in sorted(session.info.pop("changed_areas", ())):
+        bump_token(session.connection(), area)
 
 
 class FragmentCache:

@@ -1,11 +1,15 @@
 """Each form's results are kept as rendered fragments until its responses or questions change.
 
 A form has its own token in `cache_versions` ("feedback-form-<id>"); every rule that changes what
-the results show replaces it in the same transaction (see coordination/fragments.py).
+the results show replaces it in the same transaction (see coordination/fragments.py), and the
+token of all forms' results, "feedback", with it.
 """
 
 from coordination.extensions import db
 from coordination.fragments import bump_token
+
+# Every form's results at once, for the pages that show whether a person answered any form.
+AREA = "feedback"
 
 
 def area_of(form) -> str:
@@ -14,4 +18,6 @@ def area_of(form) -> str:
 
 def mark_changed(form) -> None:
     """The form's results changed: fragments rendered before are never served again."""
-    bump_token(db.session.connection(), area_of(form))
+    connection = db.session.connection()
+    bump_token(connection, AREA)
+    bump_token(connection, area_of(form))

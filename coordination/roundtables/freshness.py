@@ -8,13 +8,8 @@ token too. A bulk `update()`/`insert()` of these records bypasses the hook and m
 `bump_token(connection, AREA)` itself.
 """
 
-from itertools import chain
-
-from sqlalchemy import event
-from sqlalchemy.orm import Session
-
 from coordination.feedback.models import FeedbackForm
-from coordination.fragments import bump_token
+from coordination.fragments import watch
 from coordination.roundtables.models import (
     ActionItem,
     ActionItemNote,
@@ -36,24 +31,6 @@ WATCHED = (
 )  # fmt: skip
 
 
-def _changes_roundtables(session: Session) -> bool:
-    if any(isinstance(record, WATCHED) for record in chain(session.new, session.deleted)):
-        return True
-    return any(isinstance(record, WATCHED) and session.is_modified(record) for record in session.dirty)
-
-
-def _before_flush(session: Session, _context, _instances) -> None:
-    if _changes_roundtables(session):
-        session.info["roundtables_changed"] = True
-
-
-def _after_flush(session: Session, _context) -> None:
-    if session.info.pop("roundtables_changed", False):
-        bump_token(session.connection(), AREA)
-
-
 def watch_roundtable_changes() -> None:
-    """Install the flush hooks (once per process)."""
-    if not event.contains(Session, "before_flush", _before_flush):
-        event.listen(Session, "before_flush", _before_flush)
-        event.listen(Session, "after_flush", _after_flush)
+    """Install the flush hook (once per process)."""
+    watch(AREA, WATCHED)

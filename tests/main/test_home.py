@@ -19,6 +19,7 @@ from coordination.suggestions.models import Suggestion
 from coordination.timeutil import utcnow
 from tests.conftest import login
 from tests.factories import make_organization, make_user
+from tests.feedback.conftest import make_form
 
 
 def _roundtable(title: str, days: int = 20) -> Roundtable:
@@ -190,3 +191,60 @@ def test_home_page_queries_do_not_grow(client, count_queries):
         return len(statements)
 
     assert grow_to(5, 0) == grow_to(200, 5)
+
+
+def test_the_kept_home_page_shows_each_change_on_the_next_view(
+    client, organizer, organization, focal_point, count_queries
+):
+    form = make_form(organizer, ({"kind": "long_text", "label": "What should change?"},), title="Your view")
+    login(client, focal_point)
+    assert "Your view" in client.get("/").get_data(as_text=True)
+    with count_queries() as statements:
+        client.get("/")
+    kept = len(statements)
+    assert kept < 5  # the person, the tokens, nothing of the five parts
+
+    # Answering the form, through the form itself.
+    question = form.questions[0]
+    client.post(f"/feedback/{form.id}/answer", data={f"q{question.id}": "More time", "action": "submit"})
+    page = client.get("/").get_data(as_text=True)
+    assert "Your view" not in page and "No form awaits your answer." in page
+
+    # Each other part, changed from elsewhere.
+    roundtable = _roundtable("Roundtable on return")
+    db.session.add(Invitation(roundtable=roundtable, organization=organization))
+    db.session.commit()
+    assert "Roundtable on return" in client.get("/").get_data(as_text=True)
+    db.session.add(
+        ActionItem(
+            roundtable=roundtable,
+            description="Share the referral list",
+            owner_organization=organization,
+            due_on=date.today(),
+        )
+    )
+    db.session.commit()
+    assert "Share the referral list" in client.get("/").get_data(as_text=True)
+    db.session.add(Document(collection=Collection(name="Guides"), title="AVRR guide", visibility="members"))
+    db.session.commit()
+    assert "AVRR guide" in client.get("/").get_data(as_text=True)
+    suggestion = Suggestion(
+        title="Health desk", description="Text", service_area="health", organization=organization
+    )
+    db.session.add(suggestion)
+    db.session.commit()
+    assert "Health desk" not in client.get("/").get_data(as_text=True)
+    suggestion.reply, suggestion.replied_at, suggestion.status = "Planned.", utcnow(), "planned"
+    db.session.commit()
+    assert "Health desk" in client.get("/").get_data(as_text=True)
+    db.session.add(Announcement(texts={"title": {"en": "Office closed on Thursday"}, "body": {"en": "News"}}))
+    db.session.commit()
+    assert "Office closed on Thursday" in client.get("/").get_data(as_text=True)
+    organization.name = "Embassy of the Republic of Mali"
+    db.session.commit()
+    assert "Embassy of the Republic of Mali" in client.get("/").get_data(as_text=True)
+
+    # Unchanged again, the page is served as kept.
+    with count_queries() as statements:
+        client.get("/")
+    assert len(statements) == kept
