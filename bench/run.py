@@ -7,6 +7,9 @@ It is a measurement, not a gate: it exits 0 once the figures are printed, whatev
 non-zero only when something failed to run.
 
     .venv/bin/python bench/run.py [--duration 10] [--connections 8] [--threads 2] [--workers 2] [--rounds 3]
+
+Pages are GETs unless a scenario names a POST (a form-encoded body, its CSRF token taken from the
+form's page with the same session): wrk then sends it through a Lua script.
 """
 
 import argparse
@@ -66,6 +69,13 @@ class Page:
     cookie: str | None = None
     expect_text: str | None = None
     max_p50_ratio: float | None = None
+    method: str = "GET"
+    # A POST's fields, without the CSRF token, and the page whose form gives the token.
+    form: dict[str, str] | None = None
+    csrf_from: str | None = None
+    # Set by prepare_post before each load of a POST: the encoded body and wrk's Lua script.
+    body: str | None = None
+    script: Path | None = None
 
     @property
     def url(self) -> str:
@@ -283,14 +293,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+
+
 def get(port: int, path: str, cookie: str | None = None) -> tuple[int, dict[str, str], str]:
     """One GET without following redirects: status, headers, body."""
+    return send(port, "GET", path, cookie)
+
+
+def send(
+    port: int, method: str, path: str, cookie: str | None = None, body: str | None = None
+) -> tuple[int, dict[str, str], str]:
+    """One request (a POST's body form-encoded) without following redirects: status, headers, body."""
+    headers = {"Cookie": cookie} if cookie else {}
+    if body is not None:
+        headers["Content-Type"] = FORM_TYPE
     connection = http.client.HTTPConnection(HOST, port, timeout=10)
     try:
-        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+        connection.request(method, path, body=body.encode() if body is not None else None, headers=headers)
         response = connection.getresponse()
-        body = response.read().decode("utf-8", "replace")
-        return response.status, dict(response.getheaders()), body
+        text = response.read().decode("utf-8", "replace")
+        return response.status, dict(response.getheaders()), text
     finally:
         connection.close()
 
@@ -363,12 +386,10 @@ def log_in(port: int, email: str, password: str) -> str:
     base = f"http://{HOST}:{port}"
     with opener.open(f"{base}/login", timeout=10) as response:
         form_page = response.read().decode()
-    token = re.search(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]+)"', form_page) or re.search(
-        r'<input[^>]*\bvalue="([^"]+)"[^>]*\bname="csrf_token"', form_page
-    )
+    token = csrf_token(form_page)
     if token is None:
         raise BenchError("no csrf_token field in the login form")
-    data = urllib.parse.urlencode({"csrf_token": token.group(1), "email": email, "password": password})
+    data = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": password})
     with opener.open(f"{base}/login", data=data.encode(), timeout=10) as response:
         landed = urllib.parse.urlsplit(response.geturl()).path
         status = response.status
@@ -380,14 +401,61 @@ def log_in(port: int, email: str, password: str) -> str:
     return cookie
 
 
+def csrf_token(html: str) -> str | None:
+    """The value of the first csrf_token field in `html`, whatever the order of its attributes."""
+    token = re.search(r'<input[^>]*\bname="csrf_token"[^>]*\bvalue="([^"]+)"', html) or re.search(
+        r'<input[^>]*\bvalue="([^"]+)"[^>]*\bname="csrf_token"', html
+    )
+    return token.group(1) if token else None
+
+
+def _with_new_session(cookie: str | None, headers: dict[str, str]) -> str | None:
+    """`cookie` with the session cookie the answer set, if it set one."""
+    match = re.match(r"session=([^;]+)", headers.get("Set-Cookie", ""))
+    if not match:
+        return cookie
+    others = [part for part in (cookie or "").split("; ") if part and not part.startswith("session=")]
+    return "; ".join([*others, f"session={match.group(1)}"])
+
+
+def _lua_string(text: str) -> str:
+    if "]==]" in text:
+        raise BenchError("a POST's body or cookie cannot be written into the Lua script")
+    return f"[==[{text}]==]"
+
+
+def prepare_post(page: Page) -> None:
+    """Fetch the form's page with the page's session, and write the body and wrk's Lua script."""
+    status, headers, html = get(page.port, page.csrf_from or page.path, page.cookie)
+    if status != 200:
+        raise BenchError(f"{page.name}: GET {page.csrf_from} answered {status}, not 200: no CSRF token")
+    token = csrf_token(html)
+    if token is None:
+        raise BenchError(f"{page.name}: no csrf_token field on {page.csrf_from}")
+    page.cookie = _with_new_session(page.cookie, headers)
+    page.body = urllib.parse.urlencode({**(page.form or {}), "csrf_token": token})
+    lines = [
+        f'wrk.method = "{page.method}"',
+        f"wrk.body = {_lua_string(page.body)}",
+        f'wrk.headers["Content-Type"] = "{FORM_TYPE}"',
+    ]
+    if page.cookie:
+        lines.append(f'wrk.headers["Cookie"] = {_lua_string(page.cookie)}')
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    page.script = RESULTS_DIR / f"wrk-{re.sub(r'[^a-z0-9]+', '-', page.name.lower()).strip('-')}.lua"
+    page.script.write_text("\n".join(lines) + "\n")
+
+
 def check_page(page: Page) -> None:
-    """The page must answer 200 (not a redirect to the login page) before it is loaded."""
-    status, headers, body = get(page.port, page.path, page.cookie)
+    """The page must answer 200 (not a redirect to the login page) before it is loaded; a POST is
+    sent with its body, as wrk will send it."""
+    status, headers, body = send(page.port, page.method, page.path, page.cookie, page.body)
+    request = f"{page.method} {page.path}"
     if status != 200:
         where = f" to {headers.get('Location')}" if headers.get("Location") else ""
-        raise BenchError(f"{page.name}: GET {page.path} answered {status}{where}, not 200: aborting")
+        raise BenchError(f"{page.name}: {request} answered {status}{where}, not 200: aborting")
     if page.expect_text and page.expect_text not in body:
-        raise BenchError(f"{page.name}: GET {page.path} does not show {page.expect_text!r}")
+        raise BenchError(f"{page.name}: {request} does not show {page.expect_text!r}")
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -430,7 +498,9 @@ def run_wrk(page: Page, duration: int, args: argparse.Namespace) -> WrkResult:
         "--timeout",
         "10s",
     ]
-    if page.cookie:
+    if page.script is not None:
+        command += ["--script", str(page.script)]  # method, body, content type and cookie
+    elif page.cookie:
         command += ["--header", f"Cookie: {page.cookie}"]
     command.append(page.url)
     try:
@@ -445,6 +515,8 @@ def run_wrk(page: Page, duration: int, args: argparse.Namespace) -> WrkResult:
 
 
 def _load(page: Page, args: argparse.Namespace, label: str) -> WrkResult:
+    if page.method != "GET":
+        prepare_post(page)  # a fresh token for each run: CSRF tokens expire
     check_page(page)
     if args.warmup:
         run_wrk(page, args.warmup, args)
@@ -514,7 +586,7 @@ def table_rows(figures: list[PageFigures]) -> list[list[str]]:
         rows.append(
             [
                 entry.page.name,
-                entry.page.path,
+                entry.page.path if entry.page.method == "GET" else f"{entry.page.method} {entry.page.path}",
                 f"{entry.requests_per_second:.1f}",
                 f"{entry.p50_ms:.2f}",
                 f"{entry.p99_ms:.2f}",
@@ -630,6 +702,9 @@ def main(argv: list[str] | None = None) -> int:
                     cookies.get(target.user),
                     expect_text=target.expect_text,
                     max_p50_ratio=target.max_p50_ratio,
+                    method=target.method,
+                    form=target.form,
+                    csrf_from=target.csrf_from,
                 )
                 for target in targets
             ]

@@ -156,9 +156,4 @@ def csrf_token() -> str:
     return CSRF_SLOT if g.get("fragment_depth") else generate_csrf()
 
 
-def csrf_slot() -> str:
-    """Stands for the CSRF token in a fragment's template context (as `csrf_token`)."""
-    return CSRF_SLOT
-
-
 fragments = FragmentCache()

@@ -200,6 +200,16 @@ def _sees_downloads(user, document) -> bool:
     )
 
 
+def _seen_by_every_member(document) -> bool:
+    """A published document shared with all members, outside the trash: what every member may see."""
+    return (
+        document is not None
+        and document.deleted_at is None
+        and document.status == "published"
+        and document.visibility == "members"
+    )
+
+
 def _catalogue_reader(user) -> bool:
     """Members read the catalogue and use the guide; CATALOGUE_PUBLIC opens both to everyone."""
     return _signed_in(user) or (has_app_context() and bool(current_app.config.get("CATALOGUE_PUBLIC")))
@@ -328,6 +338,8 @@ RULES: dict[str, Callable[..., bool]] = {
     "announcement.create": lambda user, obj: _organizer(user),
     "announcement.edit": lambda user, obj: _organizer(user),
     "announcement.delete": lambda user, obj: _organizer(user),
+    # Announcements reach every member, by mail too: they point only to a document all members see.
+    "announcement.link_document": lambda user, obj: _organizer(user) and _seen_by_every_member(obj),
 }
 
 

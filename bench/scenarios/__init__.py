@@ -28,6 +28,11 @@ class Target:
     # When set, the page's target is "p50 latency at most this many times the reference's p50"
     # instead of the foundation's ratios (requests/s and p99).
     max_p50_ratio: float | None = None
+    # A POST target: `form` is sent form-encoded (wrk through a Lua script), with the CSRF token of
+    # the form on the page at `csrf_from`, fetched with the same session just before loading.
+    method: str = "GET"
+    form: dict[str, str] | None = None
+    csrf_from: str | None = None
 
 
 @dataclass

@@ -4,9 +4,10 @@
 mark is drawn too), 12 criteria, each service asking 3 to 6 of them, 3 revisions per service.
 The pages are loaded as a member of an embassy, who signs in with the benchmark password.
 
-The guide's result page answers a POST only (the answers stay out of addresses and logs), and
-the benchmark's loader sends GETs: the guide is measured at its first question, which loads the
-whole catalogue and its criteria, as the result page does.
+The guide is measured at its first question (a GET, kept as a fragment) and at its result page,
+the referral sheet: a POST only (the answers stay out of addresses and logs), sent with an answer
+to every criterion and the CSRF token of the guide's form. The sheet is rendered on every request:
+it depends on the answers, which are never kept.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -17,6 +18,7 @@ from scenarios import BenchError, Context, Target
 
 SERVICES = 40
 CRITERIA = 12
+ANSWERS = ("yes", "no", "unknown")
 
 
 def _texts(rng, number: int, with_arabic: bool) -> dict:
@@ -145,4 +147,17 @@ def build(context: Context) -> list[Target]:
             expect_text="Eligibility criteria",
         ),
         Target("catalogue: eligibility guide", "/guide", user=reader.email, expect_text="Question 1 of"),
+        Target(
+            "catalogue: guide result (referral sheet)",
+            "/guide",
+            user=reader.email,
+            expect_text="Services that may apply",
+            method="POST",
+            form={
+                "step": str(len(criteria)),
+                "action": "result",
+                **{f"answer-{criterion_id}": rng.choice(ANSWERS) for criterion_id in criteria},
+            },
+            csrf_from="/guide",
+        ),
     ]

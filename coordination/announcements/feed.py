@@ -10,6 +10,7 @@ from coordination.auth.models import User
 from coordination.catalogue.texts import localize
 from coordination.extensions import db
 from coordination.markup import render_markdown
+from coordination.permissions import can
 from coordination.timeutil import utcnow
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -45,8 +46,9 @@ def _text(parent, tag: str, text: str, **attributes) -> ET.Element:
     return element
 
 
-def atom_feed(announcements, language: str, title: str, self_url: str) -> bytes:
-    """The feed document: one entry per announcement, every link absolute."""
+def atom_feed(announcements, language: str, title: str, self_url: str, reader) -> bytes:
+    """The feed document: one entry per announcement, every link absolute; an announcement's
+    library document is a "related" link for a reader who may see it (and nothing for others)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
     _text(feed, "title", title)
@@ -72,6 +74,10 @@ def atom_feed(announcements, language: str, title: str, self_url: str) -> bytes:
         _text(entry, "published", item.published_at.isoformat())
         _text(entry, "updated", item.updated_at.isoformat())
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": page})
+        if item.document is not None and can(reader, "document.view", item.document):
+            document_page = url_for("library.document", document_id=item.document.id, _external=True)
+            related = {"rel": "related", "href": document_page, "title": item.document.title}
+            ET.SubElement(entry, f"{{{ATOM}}}link", related)
         body = localize(item.texts.get("body"), language)
         _text(entry, "content", str(render_markdown(body.text)), type="html")
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -26,6 +26,17 @@ class AnnouncementForm(FlaskForm):
         coerce=_optional_int,
         validators=[Optional()],
     )
+    # Not limited to the choices: announcements.rules says which documents may be linked, and why not.
+    document_id = SelectField(
+        _l("Library document it points to"),
+        choices=[("", _l("None"))],
+        coerce=_optional_int,
+        validators=[Optional()],
+        validate_choice=False,
+        description=_l(
+            "Only documents shared with all members can be chosen: every member reads announcements."
+        ),
+    )
     mail_members = BooleanField(
         _l("Also mail it to every member"),
         description=_l("Each person gets it in their language when it is written in it, else in English."),

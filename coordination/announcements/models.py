@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coordination.auth.models import User
 from coordination.dbtypes import UTCDateTime
 from coordination.extensions import db
+from coordination.library.models import Document
 from coordination.roundtables.models import Roundtable
 from coordination.timeutil import utcnow
 
@@ -21,6 +22,10 @@ class Announcement(db.Model):
     roundtable_id: Mapped[int | None] = mapped_column(
         ForeignKey("roundtables.id", ondelete="SET NULL"), index=True
     )
+    # A library document every member may see when it is linked (announcements.rules checks it).
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -28,6 +33,7 @@ class Announcement(db.Model):
     mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roundtable: Mapped[Roundtable | None] = relationship()
+    document: Mapped[Document | None] = relationship()
     author: Mapped[User | None] = relationship()
 
     @property

@@ -26,7 +26,7 @@ def helpers():
 
 def _announcement(announcement_id: int) -> Announcement:
     require(current_user, "announcement.view")
-    announcement = db.session.get(Announcement, announcement_id)
+    announcement = db.session.scalar(rules.announcements_query().where(Announcement.id == announcement_id))
     if announcement is None:
         abort(404)
     return announcement
@@ -54,9 +54,12 @@ def detail(announcement_id: int):
 def _form(announcement: Announcement | None) -> AnnouncementForm:
     form = AnnouncementForm()
     form.roundtable_id.choices = [*form.roundtable_id.choices, *rules.roundtable_choices()]
+    current = announcement.document_id if announcement is not None else None
+    form.document_id.choices = [*form.document_id.choices, *rules.document_choices(current)]
     if request.method == "GET" and announcement is not None:
         form.fill_texts(announcement.texts)
         form.roundtable_id.data = announcement.roundtable_id
+        form.document_id.data = announcement.document_id
     return form
 
 
@@ -72,6 +75,7 @@ def create():
             current_user,
             texts=form.texts_data(),
             roundtable_id=form.roundtable_id.data,
+            document_id=form.document_id.data,
             mail_members=form.mail_members.data,
         )
         if saved:
@@ -102,6 +106,7 @@ def edit(announcement_id: int):
             announcement,
             texts=form.texts_data(),
             roundtable_id=form.roundtable_id.data,
+            document_id=form.document_id.data,
         )
         if saved:
             flash(_("Saved."), "success")
@@ -142,5 +147,6 @@ def atom():
             language,
             title=_("Announcements · %(site)s", site=current_app.config["SITE_NAME"]),
             self_url=request.url,
+            reader=reader,
         )
     return Response(body, mimetype="application/atom+xml")

@@ -1,6 +1,7 @@
 # ruff: noqa: E501 - the demo texts are whole sentences in three languages, clearer unwrapped
-"""Demo catalogue: IOM Egypt's services presented at the first roundtable, with their criteria,
-and the announcement of that roundtable. Running it twice adds nothing the second time."""
+"""Demo catalogue: IOM Egypt's services presented at the first roundtable, with their criteria and
+the library's demo documents about them, and the announcement of that roundtable. Running it twice
+adds nothing the second time. The library's demo runs first (coordination/demo.py)."""
 
 from sqlalchemy import select
 
@@ -9,6 +10,7 @@ from coordination.auth.models import Role, User
 from coordination.catalogue import rules
 from coordination.catalogue.models import Criterion, Outcome, Service
 from coordination.extensions import db
+from coordination.library.models import Document
 from coordination.roundtables.models import Roundtable
 
 Q, D, A = Outcome.QUALIFIES, Outcome.DISQUALIFIES, Outcome.ASK
@@ -143,6 +145,7 @@ SERVICES = [
             ("vulnerable-situation", Q, D, A),
             ("registered-refugee", A, Q, A),
         ],
+        "documents": ["Localized assistance: how to refer a migrant"],
     },
     {
         "key": "avrr",
@@ -177,7 +180,7 @@ SERVICES = [
                 "fr": "arabe, anglais, français et interprètes sur demande",
                 "ar": "العربية والإنجليزية والفرنسية ومترجمون عند الطلب",
             },
-            "related_documents": {
+            "other_references": {
                 "en": "AVRR referral form and the list of reintegration partners by country (in the shared library).",
             },
         },
@@ -187,6 +190,7 @@ SERVICES = [
             ("travel-documents", Q, D, A),
             ("registered-refugee", A, Q, A),
         ],
+        "documents": ["AVRR eligibility criteria"],
     },
     {
         "key": "migrant-health",
@@ -228,9 +232,15 @@ SERVICES = [
             ("outside-country-of-origin", Q, D, A),
             ("medical-need", Q, D, A),
         ],
+        "documents": [
+            "Health services for migrants in Cairo",
+            "Localized assistance: how to refer a migrant",
+        ],
     },
 ]
 
+# The library's demo document the announcement points to (shared with all members).
+ANNOUNCEMENT_DOCUMENT = "First roundtable: presentation of services"
 ANNOUNCEMENT = {
     "title": {
         "en": "Representatives from 38 embassies discuss IOM Egypt services",
@@ -259,6 +269,19 @@ ANNOUNCEMENT = {
 }
 
 
+def _demo_documents(titles: list[str]) -> list[int]:
+    """The ids of the library's live demo documents with these titles (none without the library's demo)."""
+    if not titles:
+        return []
+    return list(
+        db.session.scalars(
+            select(Document.id)
+            .where(Document.title.in_(titles), Document.deleted_at.is_(None))
+            .order_by(Document.id)
+        )
+    )
+
+
 def seed_demo() -> int:
     """Add the demo criteria, services and announcement that are missing; returns how many services."""
     organizer = db.session.scalar(select(User).where(User.role == Role.ORGANIZER).order_by(User.id))
@@ -285,6 +308,7 @@ def seed_demo() -> int:
             links=links,
             position=position,
             key=spec["key"],
+            document_ids=_demo_documents(spec.get("documents", [])),
         )
         rules.mark_reviewed(organizer, service)
         added += 1
@@ -292,9 +316,13 @@ def seed_demo() -> int:
         first = db.session.scalar(
             select(Roundtable).where(Roundtable.status == "completed").order_by(Roundtable.id)
         )
+        document_ids = _demo_documents([ANNOUNCEMENT_DOCUMENT])
         db.session.add(
             Announcement(
-                texts=ANNOUNCEMENT, roundtable_id=first.id if first else None, author_id=organizer.id
+                texts=ANNOUNCEMENT,
+                roundtable_id=first.id if first else None,
+                document_id=document_ids[0] if document_ids else None,
+                author_id=organizer.id,
             )
         )
     db.session.flush()

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from coordination.catalogue.models import CRITERION_TEXTS, OUTCOME_LABELS, SERVICE_TEXTS, Outcome
@@ -10,9 +10,15 @@ from coordination.catalogue.texts import LANGUAGES
 from coordination.taxonomy import SERVICE_AREAS
 
 # Texts written as Markdown in a text area; the others are one line.
-LONG_TEXTS = {"summary", "access_steps", "documents_needed", "related_documents", "help"}
+LONG_TEXTS = {"summary", "access_steps", "documents_needed", "other_references", "help"}
 LANGUAGE_LABELS = {"en": _l("English"), "fr": _l("French"), "ar": _l("Arabic")}
 OUTCOME_CHOICES = [(outcome.value, OUTCOME_LABELS[outcome]) for outcome in Outcome]
+# Each document's visibility beside its title, so that organizers know who will see the link.
+VISIBILITY_MARKS = {
+    "members": _l("all members"),
+    "organizers": _l("organizers and its organization"),
+    "organizations": _l("chosen organizations"),
+}
 
 
 def _text_field(name: str, label, language: str):
@@ -55,6 +61,15 @@ class ServiceForm(TextsMixin, FlaskForm):
         choices=[("", _l("Choose a service area")), *SERVICE_AREAS.items()],
         validators=[InputRequired(message=_l("Choose a service area."))],
     )
+    document_ids = SelectMultipleField(
+        _l("Related library documents"),
+        coerce=int,
+        choices=[],
+        description=_l(
+            "Readers see only the documents they may see in the library. On a computer, hold Ctrl "
+            "(⌘ on a Mac) to choose several."
+        ),
+    )
     position = IntegerField(
         _l("Order in the catalogue"),
         default=0,
@@ -64,6 +79,17 @@ class ServiceForm(TextsMixin, FlaskForm):
 
 
 _add_text_fields(ServiceForm, SERVICE_TEXTS)
+
+
+def document_choices(rows) -> dict[str, list[tuple[int, str]]]:
+    """rules.linkable_documents' rows as choices grouped by collection, each marked with its visibility."""
+    choices: dict[str, list[tuple[int, str]]] = {}
+    for row in rows:
+        label = f"{row.title} · {VISIBILITY_MARKS.get(row.visibility, row.visibility)}"
+        if row.deleted_at is not None:
+            label = f"{label} · {_l('in the trash')}"
+        choices.setdefault(row.collection, []).append((row.id, label))
+    return choices
 
 
 def service_form(criteria, **kwargs) -> ServiceForm:

@@ -1,15 +1,17 @@
-"""Services, their revisions, the eligibility criteria they share, and the link between them."""
+"""Services, their revisions, the eligibility criteria they share, the links between them, and the
+library documents a service points to."""
 
 from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.auth.models import User
 from coordination.dbtypes import UTCDateTime
 from coordination.extensions import db
+from coordination.library.models import Document
 from coordination.timeutil import utcnow
 
 # The texts of a service, each a map {"en": ..., "fr": ..., "ar": ...}, in the order the page shows them.
@@ -23,7 +25,8 @@ SERVICE_TEXTS = {
     "contact": _l("Contact point"),
     "documents_needed": _l("Documents needed"),
     "languages_served": _l("Languages served"),
-    "related_documents": _l("Related documents"),
+    # What was typed before services linked library documents, and references outside the library.
+    "other_references": _l("Other references"),
 }
 CRITERION_TEXTS = {"question": _l("Question"), "help": _l("Explanation")}
 
@@ -45,6 +48,16 @@ OUTCOME_LABELS = {
 ANSWERS = ("yes", "no", "unknown")
 ANSWER_LABELS = {"yes": _l("Yes"), "no": _l("No"), "unknown": _l("Don't know")}
 _OUTCOMES_SQL = "('qualifies', 'disqualifies', 'ask')"
+
+
+# A service's related library documents. Who may see each one is decided when it is shown
+# (coordination.library.queries.visible_to); a purged document takes its links with it.
+service_documents = Table(
+    "service_documents",
+    db.metadata,
+    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+    Column("document_id", ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
 
 
 class Service(db.Model):
@@ -77,6 +90,11 @@ class Service(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="ServiceRevision.number.desc()",
+    )
+    # Every linked document, confidential ones included: for organizers and revisions only; readers
+    # get rules.documents_for_service.
+    documents: Mapped[list[Document]] = relationship(
+        secondary=service_documents, order_by=Document.title, passive_deletes=True
     )
 
     @property

@@ -1,5 +1,6 @@
-"""What the catalogue does: save services (each save a revision), mark them reviewed, keep the
-criteria, list missing translations, and read the catalogue in a fixed number of queries."""
+"""What the catalogue does: save services (each save a revision) with their criteria and library
+documents, mark them reviewed, keep the criteria, list missing translations, and read the catalogue
+in a fixed number of queries."""
 
 import re
 from dataclasses import dataclass, field
@@ -17,11 +18,14 @@ from coordination.catalogue.models import (
     Service,
     ServiceCriterion,
     ServiceRevision,
+    service_documents,
 )
 from coordination.catalogue.texts import REFERENCE, clean_map, missing_languages
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.permissions import require
+from coordination.library.models import Collection, Document
+from coordination.library.queries import visible_to
+from coordination.permissions import can, require
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
 
@@ -66,6 +70,10 @@ def snapshot(service: Service) -> dict:
             }
             for link in service.links
         ],
+        # As they were linked: organizers read revisions, and a document may be renamed or purged later.
+        "documents": [
+            {"document_id": document.id, "title": document.title} for document in service.documents
+        ],
     }
 
 
@@ -78,11 +86,13 @@ def save_service(
     links: list[CriterionLink],
     position: int = 0,
     key: str | None = None,
+    document_ids: list[int] | None = None,
 ) -> Service:
-    """Create `service` (None) or replace its texts and criteria, and keep the result as a new revision.
+    """Create `service` (None) or replace its texts, criteria and (unless `document_ids` is None)
+    library documents, and keep the result as a new revision.
 
     Raises ValidationFailed without an English name, with an unknown service area, a criterion
-    given twice or an unknown outcome.
+    given twice, an unknown outcome, or a document the actor may not see or that is gone.
     """
     require(actor, "catalogue.manage")
     texts = _clean_texts(texts, SERVICE_TEXTS)
@@ -101,6 +111,7 @@ def save_service(
     by_id = {criterion.id: criterion for criterion in criteria}
     if len(by_id) != len(seen):
         raise ValidationFailed(_l("A criterion was removed meanwhile. Check the criteria and save again."))
+    documents = _documents_to_link(actor, service, document_ids) if document_ids is not None else None
 
     created = service is None
     if created:
@@ -116,10 +127,37 @@ def save_service(
         row.on_yes, row.on_no, row.on_unknown, row.position = link.on_yes, link.on_no, link.on_unknown, index
         kept.append(row)
     service.links = kept
+    if documents is not None:
+        service.documents = documents
     db.session.flush()
     _add_revision(actor, service)
     record_event(actor, "catalogue.create" if created else "catalogue.update", service)
     return service
+
+
+def _documents_to_link(actor, service: Service | None, document_ids: list[int]) -> list[Document]:
+    """The documents behind `document_ids`; one in the trash may stay linked but not be newly linked."""
+    wanted = set(document_ids)
+    documents = (
+        db.session.scalars(
+            select(Document).where(Document.id.in_(wanted)).options(selectinload(Document.shared_with))
+        ).all()
+        if wanted
+        else []
+    )
+    already = {document.id for document in service.documents} if service is not None else set()
+    usable = [
+        document
+        for document in documents
+        if can(actor, "document.view", document)
+        or (document.id in already and document.deleted_at is not None)
+    ]
+    if len(usable) != len(wanted):
+        raise ValidationFailed(
+            _l("A document was removed meanwhile. Check the related documents and save again."),
+            "document_ids",
+        )
+    return sorted(usable, key=lambda document: (document.title, document.id))
 
 
 def _add_revision(actor, service: Service) -> ServiceRevision:
@@ -203,6 +241,43 @@ def load_service(service_id: int) -> Service | None:
             joinedload(Service.reviewed_by),
         )
     )
+
+
+def documents_for_service(viewer, service_id: int) -> list[Document]:
+    """The documents linked to the service that `viewer` may see, by title: one query (two when
+    some are shown). visible_to filters in SQL; permissions has the last word on each document."""
+    if not can(viewer, "library.view"):
+        return []
+    documents = db.session.scalars(
+        select(Document)
+        .join(service_documents, service_documents.c.document_id == Document.id)
+        .where(service_documents.c.service_id == service_id, visible_to(viewer))
+        .options(selectinload(Document.shared_with))
+        .order_by(Document.title, Document.id)
+    ).all()
+    return [document for document in documents if can(viewer, "document.view", document)]
+
+
+def linkable_documents(service: Service | None) -> list:
+    """The documents an organizer may link to `service` (id, title, visibility, deleted_at,
+    collection), by collection and title: every live one, and those already linked (a linked
+    document in the trash stays offered, so that saving does not drop it unseen)."""
+    linked = [document.id for document in service.documents] if service is not None else []
+    condition = Document.deleted_at.is_(None)
+    if linked:
+        condition = condition | Document.id.in_(linked)
+    return db.session.execute(
+        select(
+            Document.id,
+            Document.title,
+            Document.visibility,
+            Document.deleted_at,
+            Collection.name.label("collection"),
+        )
+        .join(Collection, Collection.id == Document.collection_id)
+        .where(condition)
+        .order_by(Collection.name, Document.title, Document.id)
+    ).all()
 
 
 def all_criteria() -> list[Criterion]:

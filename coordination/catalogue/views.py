@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from coordination.catalogue import bp, freshness, guide, rules
-from coordination.catalogue.forms import LANGUAGE_LABELS, CriterionForm, service_form
+from coordination.catalogue.forms import LANGUAGE_LABELS, CriterionForm, document_choices, service_form
 from coordination.catalogue.models import (
     ANSWER_LABELS,
     CRITERION_TEXTS,
@@ -19,11 +19,13 @@ from coordination.catalogue.models import (
     Outcome,
 )
 from coordination.catalogue.texts import LANGUAGES, localize
+from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import PermissionDenied
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
-from coordination.fragments import csrf_slot, fragments
+from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
+from coordination.library.freshness import AREA as LIBRARY_AREA
 from coordination.permissions import can, require
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
@@ -70,7 +72,7 @@ def _service(service_id: int):
 # The list, a service's page and the guide's first question are the same for every reader of a
 # language (organizers apart) until the catalogue changes (the area's token): they are kept as
 # rendered fragments, keyed by language and by whether the reader is an organizer. CSRF tokens are
-# filled in per session (see fragments.csrf_slot).
+# filled in per session (see fragments.csrf_token).
 
 
 @bp.get("/services")
@@ -105,7 +107,42 @@ def detail(service_id: int):
     title = fragments.get_or_render(
         freshness.AREA, ("service-title", service_id, language), lambda: _service_title(service_id, language)
     )
-    return render_template("catalogue/detail.html", page=page, title=title)
+    return render_template(
+        "catalogue/detail.html",
+        page=page.replace(DOCUMENTS_SLOT, _related_documents(service_id, language)),
+        title=title,
+    )
+
+
+# Where the reader's related documents go in the kept service page.
+DOCUMENTS_SLOT = "related-documents-slot-5c1e"
+
+
+def _related_documents(service_id: int, language: str) -> Markup:
+    """The linked documents the reader may see, and the other references, kept per reader.
+
+    Which documents a reader sees depends on who they are (their organization, their role, what
+    they uploaded) and on the documents: the key holds the reader, and the library's and the
+    directory's tokens. An anonymous reader of a public catalogue sees no document.
+    """
+    reader = current_user._get_current_object()
+    signed_in = reader.is_authenticated
+    return fragments.get_or_render(
+        freshness.AREA,
+        (
+            "service-documents",
+            service_id,
+            language,
+            reader.id if signed_in else None,
+            current_token(LIBRARY_AREA) if signed_in else None,
+            current_token(DIRECTORY_AREA) if signed_in else None,
+        ),
+        lambda: render_template(
+            "catalogue/_related_documents.html",
+            service=rules.service_heading(service_id),
+            documents=rules.documents_for_service(reader, service_id) if signed_in else [],
+        ),
+    )
 
 
 def _render_service(service_id: int, manager: bool) -> str:
@@ -113,7 +150,10 @@ def _render_service(service_id: int, manager: bool) -> str:
     if service is None or (service.archived_at and not manager):
         return ""
     return render_template(
-        "catalogue/_detail.html", service=service, texts=SERVICE_TEXTS, csrf_token=csrf_slot
+        "catalogue/_detail.html",
+        service=service,
+        texts=SERVICE_TEXTS,
+        documents_slot=Markup(DOCUMENTS_SLOT),  # noqa: S704 - a constant
     )
 
 
@@ -142,10 +182,12 @@ def _edit_service(service):
     require(current_user, "catalogue.manage")
     criteria = rules.all_criteria()
     form = service_form(criteria)
+    form.document_ids.choices = document_choices(rules.linkable_documents(service))
     if request.method == "GET" and service is not None:
         form.service_area.data = service.service_area
         form.position.data = service.position
         form.fill_texts(service.texts)
+        form.document_ids.data = [document.id for document in service.documents]
         for link in service.links:
             prefix = f"criterion_{link.criterion_id}"
             getattr(form, f"{prefix}_asked").data = True
@@ -162,6 +204,7 @@ def _edit_service(service):
             service_area=form.service_area.data,
             links=_links_from(form, criteria),
             position=form.position.data or 0,
+            document_ids=form.document_ids.data or [],
         )
         if saved:
             flash(
@@ -308,9 +351,7 @@ def eligibility_guide():
         question = fragments.get_or_render(
             freshness.AREA,
             ("guide", current_language()),
-            lambda: _render_question(
-                guide.questions(rules.all_services()), {}, 0, None, csrf_token=csrf_slot
-            ),
+            lambda: _render_question(guide.questions(rules.all_services()), {}, 0, None),
         )
         return render_template("catalogue/guide_step.html", question_html=question)
     services = rules.all_services()

@@ -11,10 +11,17 @@ from coordination.announcements import rules as announcement_rules
 from coordination.announcements.feed import feed_key
 from coordination.announcements.models import Announcement
 from coordination.catalogue import rules as catalogue_rules
-from coordination.catalogue.models import Criterion, Service, ServiceCriterion, ServiceRevision
+from coordination.catalogue.models import (
+    Criterion,
+    Service,
+    ServiceCriterion,
+    ServiceRevision,
+    service_documents,
+)
 from coordination.extensions import db
 from coordination.permissions import can
 from tests.catalogue.conftest import A, D, Q, make_criterion, make_service
+from tests.library.conftest import make_collection, make_document
 from tests.matrix import (
     EVERYONE_200,
     LOGIN,
@@ -45,6 +52,14 @@ CASES = [
     Case("catalogue.edit", "GET", "/services/{service}/edit", ORGANIZER_200),
     Case("catalogue.edit", "POST", "/services/{service}/edit", ORGANIZER_200, data={"name_en": ""}),
     Case("catalogue.edit", "GET", "/services/999999/edit", SIGNED_IN_404, note="unknown"),
+    Case(
+        "catalogue.edit",
+        "POST",
+        "/services/{service}/edit",
+        (*ORGANIZER_ONLY, Redirect("/services/{service}")),
+        data={"name_en": "Localized assistance", "service_area": "avrr", "document_ids": "{confidential}"},
+        note="linking a confidential document",
+    ),
     Case(
         "catalogue.review",
         "POST",
@@ -120,6 +135,30 @@ CASES = [
     Case("announcements.detail", "GET", "/announcements/999999", SIGNED_IN_404, note="unknown"),
     Case("announcements.create", "GET", "/announcements/new", ORGANIZER_200),
     Case("announcements.create", "POST", "/announcements/new", ORGANIZER_200, data={"title_en": ""}),
+    Case(
+        "announcements.create",
+        "POST",
+        "/announcements/new",
+        ORGANIZER_200,
+        data={"title_en": "News", "body_en": "Text.", "document_id": "{confidential}"},
+        note="a document not every member sees: a form error",
+    ),
+    Case(
+        "announcements.create",
+        "POST",
+        "/announcements/new",
+        (*ORGANIZER_ONLY, Redirect("/announcements/")),
+        data={"title_en": "News", "body_en": "Text.", "document_id": "{open_document}"},
+        note="a document for all members",
+    ),
+    Case(
+        "announcements.edit",
+        "POST",
+        "/announcements/{announcement}/edit",
+        ORGANIZER_200,
+        data={"title_en": "News", "body_en": "Text.", "document_id": "{confidential}"},
+        note="a document not every member sees: a form error",
+    ),
     Case("announcements.edit", "GET", "/announcements/{announcement}/edit", ORGANIZER_200),
     Case(
         "announcements.edit",
@@ -190,6 +229,15 @@ def records(organization, other_organization, organizer, focal_point, member, ot
     service = make_service(organizer, "Localized assistance", [(outside, Q, D, A), (vulnerable, Q, D, A)])
     withdrawn = make_service(organizer, "Former service", [(outside, Q, D, A)])
     catalogue_rules.withdraw_service(organizer, withdrawn)
+    collection = make_collection()
+    confidential = make_document(
+        focal_point,
+        collection,
+        title="For Sudan only",
+        visibility="organizations",
+        shared_with=[organization],
+    )
+    open_document = make_document(organizer, collection, title="For every member")
     announcement, _queued = announcement_rules.post_announcement(
         organizer, texts={"title": {"en": "Second roundtable"}, "body": {"en": "In February."}}
     )
@@ -206,6 +254,8 @@ def records(organization, other_organization, organizer, focal_point, member, ot
         "criterion": outside.id,
         "announcement": announcement.id,
         "feed_key": feed_key(member),
+        "confidential": confidential.id,
+        "open_document": open_document.id,
     }
     return {"users": users, "ids": ids}
 
@@ -219,7 +269,10 @@ def catalogue_state():
         select(Service.id, Service.texts, Service.reviewed_at, Service.archived_at).order_by(Service.id)
     ).all()
     state["announcement_texts"] = db.session.execute(
-        select(Announcement.id, Announcement.texts).order_by(Announcement.id)
+        select(Announcement.id, Announcement.texts, Announcement.document_id).order_by(Announcement.id)
+    ).all()
+    state["service_documents"] = db.session.execute(
+        select(service_documents).order_by(service_documents.c.service_id, service_documents.c.document_id)
     ).all()
     return state
 
@@ -283,3 +336,25 @@ def test_a_public_catalogue_opens_reading_and_the_guide_only(public_catalogue):
     assert can(anonymous, "catalogue.manage") is False
     assert can(anonymous, "service.view_revisions") is False
     assert can(anonymous, "announcement.view") is False
+
+
+@pytest.mark.parametrize(
+    ("actor", "document", "allowed"),
+    [
+        ("organizer", {}, True),
+        ("member", {}, False),
+        ("focal_point", {}, False),
+        ("organizer", {"visibility": "organizers"}, False),
+        ("organizer", {"visibility": "organizations"}, False),
+        ("organizer", {"status": "review"}, False),
+        ("organizer", {"status": "checking"}, False),
+        ("organizer", {"deleted_at": "now"}, False),
+    ],
+)
+def test_announcements_link_only_documents_every_member_sees(request, organizer, actor, document, allowed):
+    from coordination.timeutil import utcnow
+
+    fields = {key: utcnow() if value == "now" else value for key, value in document.items()}
+    linked = make_document(organizer, make_collection(), **fields)
+    assert can(request.getfixturevalue(actor), "announcement.link_document", linked) is allowed
+    assert can(AnonymousUserMixin(), "announcement.link_document", linked) is False
