@@ -1,5 +1,7 @@
 """User text: Markdown rendered by markdown-it-py and sanitized by nh3, the only way to show it."""
 
+import functools
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -12,10 +14,27 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+# Short texts (a service's steps, a criterion's reason) come back on every page that shows them:
+# their HTML is kept, up to a bound on memory.
+KEPT_LENGTH = 2000
+KEPT_TEXTS = 4096
+
+
 def render_markdown(text: str | None) -> Markup:
     """Safe HTML for Markdown `text`: links get rel=noopener, scripts and handlers are removed."""
     if not text:
         return Markup("")
+    if len(text) <= KEPT_LENGTH:
+        return _render_kept(text)
+    return _render(text)
+
+
+@functools.lru_cache(maxsize=KEPT_TEXTS)
+def _render_kept(text: str) -> Markup:
+    return _render(text)
+
+
+def _render(text: str) -> Markup:
     html = _markdown.render(text)
     # nh3 has just removed everything unsafe, so this Markup wraps sanitized HTML only.
     return Markup(  # noqa: S704
