@@ -28,6 +28,7 @@ from coordination.feedback.models import (
 from coordination.permissions import require
 from coordination.records import apply_changes
 from coordination.roundtables.models import Roundtable
+from coordination.roundtables.signals import roundtable_prepared
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
 
@@ -518,3 +519,14 @@ def copy_form(actor, form: FeedbackForm, roundtable=None) -> FeedbackForm:
         copy.audience = Audience.EVERYONE
     record_event(actor, "feedback.copy", copy, source=form.id)
     return copy
+
+
+@roundtable_prepared.connect
+def copy_forms_to_next_roundtable(roundtable, copy=None, actor=None, **_extra) -> None:
+    """The next roundtable of a series gets each of this one's feedback forms as a draft: same
+    settings and questions, no dates, no responses; the organizer reviews and publishes it."""
+    forms = db.session.scalars(
+        select(FeedbackForm).where(FeedbackForm.roundtable_id == roundtable.id).order_by(FeedbackForm.id)
+    ).all()
+    for form in forms:
+        copy_form(actor, form, roundtable=copy)

@@ -15,7 +15,7 @@ from coordination.records import apply_changes
 from coordination.roundtables.actions import carry_matters_arising
 from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series
 from coordination.roundtables.registrations import mail_registrants
-from coordination.roundtables.signals import roundtable_completed
+from coordination.roundtables.signals import roundtable_completed, roundtable_prepared
 
 ROUNDTABLE_FIELDS = (
     "title", "description", "starts_at", "ends_at", "timezone", "venue", "online_url", "languages",
@@ -218,8 +218,9 @@ def move_agenda_item(actor, item: AgendaItem, step: int) -> None:
 
 
 def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
-    """A new draft in the same series, a week later, with the settings and the agenda copied,
-    and the series' pending action items listed under "Matters arising".
+    """A new draft in the same series, a week later, with the settings, the agenda and (through
+    the feedback area) the feedback forms copied, and the series' pending action items listed
+    under "Matters arising".
 
     Its invitation page starts with the previous roundtable's organizations ticked
     (`previous_invitation_list`): nobody is mailed until the organizer sends the invitations.
@@ -259,6 +260,7 @@ def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
     db.session.add(copy)
     db.session.flush()
     carry_matters_arising(copy)
+    roundtable_prepared.send(roundtable, copy=copy, actor=actor)  # the feedback forms follow
     record_event(actor, "roundtables.prepare_next", copy, source=roundtable.id)
     return copy
 

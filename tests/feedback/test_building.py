@@ -185,6 +185,25 @@ def test_copy_for_the_next_roundtable_keeps_questions_codes_and_conditions(clien
     assert copy.questions[2].condition_value == "1"
 
 
+def test_preparing_the_next_roundtable_copies_its_feedback_forms_as_drafts(client, organizer, focal_point):
+    first = make_roundtable(title="First roundtable", status="completed")
+    form = make_form(organizer, THREE_QUESTIONS, roundtable_id=first.id, one_per="organization")
+    other = make_form(organizer, [{"kind": "yes_no", "label": "Elsewhere?"}], title="Standalone form")
+    answers.submit_response(focal_point, form, {f"q{form.questions[0].id}": ["4"]})
+    db.session.commit()
+    login(client, organizer)
+    client.post(f"/roundtables/{first.id}/prepare-next")
+    copied = db.session.scalars(select(FeedbackForm).where(FeedbackForm.id.not_in([form.id, other.id]))).all()
+    assert len(copied) == 1
+    copy = copied[0]
+    assert copy.roundtable_id != first.id and copy.roundtable.series_id == first.series_id
+    assert (copy.title, copy.one_per, copy.published) == (form.title, "organization", False)
+    assert (copy.opens_at, copy.closes_at) == (None, None)
+    assert [q.label for q in copy.questions] == [q.label for q in form.questions]
+    assert not rules.has_responses(copy) and rules.has_responses(form)
+    assert form.roundtable_id == first.id and form.published
+
+
 def test_export_and_import_json_round_trip(client, organizer):
     form = make_form(organizer, [{"kind": "yes_no", "label": "Attended?"}, *THREE_QUESTIONS])
     attended, rating = form.questions[:2]
