@@ -48,6 +48,7 @@ PEOPLE_COLUMNS = (
     "role",
     "preferred_language",
     "phone",
+    "receives_invitations",
     "active",
 )
 COLUMNS = {"organizations": ORGANIZATION_COLUMNS, "people": PEOPLE_COLUMNS}
@@ -510,6 +511,10 @@ def _check_people(actor, plan: ImportPlan) -> None:
         values["role"] = role
         language = _choice(row, "preferred_language", set(LANGUAGES), _LANGUAGE_ALIASES)
         values["preferred_language"] = language or (person.preferred_language if person else "en")
+        contact = _flag(row, "receives_invitations")
+        values["invitation_contact"] = (
+            contact if contact is not None else (person.invitation_contact if person else False)
+        )
         active = _flag(row)
         if active is None:
             active = person.active if person else True
@@ -643,6 +648,7 @@ def _people_rows() -> list[list[str]]:
             person.role,
             person.preferred_language,
             person.phone or "",
+            _yes_no(person.invitation_contact),
             _yes_no(person.active),
         ]
         for person in db.session.scalars(query)

@@ -19,7 +19,10 @@ from tests.conftest import login
 from tests.factories import make_organization, make_user
 
 ORGANIZATION_HEADER = ["name", "kind", "country", "city", "address", "email", "phone", "website", "active"]
-PEOPLE_HEADER = ["name", "email", "organization", "position", "role", "preferred_language", "phone", "active"]
+PEOPLE_HEADER = [
+    "name", "email", "organization", "position", "role", "preferred_language", "phone",
+    "receives_invitations", "active",
+]  # fmt: skip
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 )
@@ -265,6 +268,38 @@ def test_rows_matching_the_directory_update_it(client, organizer, organization, 
     assert db.session.scalar(select(func.count()).select_from(User)) == 2  # the organizer and the member
 
 
+def test_who_receives_the_roundtable_invitations_is_imported_and_exported(
+    client, organizer, organization, member
+):
+    login(client, organizer)
+    people = [
+        ["name", "email", "organization", "receives invitations"],
+        ["Moses Member", "member@sd.example", "Embassy of Sudan", "yes"],
+        ["Nadia Deputy", "nadia@sd.example", "Embassy of Sudan", "oui"],
+        ["Omar Driver", "omar@sd.example", "Embassy of Sudan", ""],
+    ]
+    response = confirm(client, upload(client, "people", csv_bytes(people)))
+    assert flashed(response) == "Import done: 2 added, 1 updated, 0 unchanged."
+    flags = {
+        email: person_with(email).invitation_contact for email in ("member@sd.example", "nadia@sd.example")
+    }
+    assert flags == {"member@sd.example": True, "nadia@sd.example": True}
+    assert person_with("omar@sd.example").invitation_contact is False
+
+    rows = read_csv(export(client, "people", "csv").data)
+    column = rows[0].index("receives_invitations")
+    assert {row[1]: row[column] for row in rows[1:]} == {
+        organizer.email: "no", "member@sd.example": "yes", "nadia@sd.example": "yes", "omar@sd.example": "no",
+    }  # fmt: skip
+
+    wrong = [
+        ["name", "email", "organization", "receives_invitations"],
+        ["Omar Driver", "omar@sd.example", "Embassy of Sudan", "maybe"],
+    ]
+    page = upload(client, "people", csv_bytes(wrong)).get_data(as_text=True)
+    assert "Write yes or no." in page
+
+
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_an_export_imports_back_unchanged_and_repairs_edits(client, organizer, organization, member, fmt):
     make_organization(name="Embassy of Yemen", country="YE", active=False, phone="+20 2 2735 1234")
@@ -323,12 +358,20 @@ def test_export_is_a_dated_attachment_with_inactive_records(client, organizer, o
     assert re.search(rf"roundtable-organizations-\d{{4}}-\d\d-\d\d\.{fmt}", disposition)
     read = read_csv if fmt == "csv" else read_xlsx
     assert ["Embassy of Chad", "embassy", "TD", "Cairo", "", "", "", "", "no"] in read(organizations.data)
-    assert ["Gone Person", "gone@sd.example", organization.name, "", "member", "en", "", "no"] in read(
+    assert ["Gone Person", "gone@sd.example", organization.name, "", "member", "en", "", "no", "no"] in read(
         people.data
     )
-    assert ["Moses Member", "member@sd.example", organization.name, "", "member", "en", "", "yes"] in read(
-        people.data
-    )
+    assert [
+        "Moses Member",
+        "member@sd.example",
+        organization.name,
+        "",
+        "member",
+        "en",
+        "",
+        "no",
+        "yes",
+    ] in read(people.data)
 
 
 def test_people_export_takes_the_same_number_of_queries_for_few_or_many(client, organizer, count_queries):
@@ -431,10 +474,10 @@ def test_people_rows_are_checked_against_the_file_and_the_directory(client, orga
     login(client, organizer)
     rows = [
         PEOPLE_HEADER,
-        ["Ann One", "ann@sd.example", organization.name, "", "member", "en", "", ""],
-        ["Ann Again", "ANN@sd.example", organization.name, "", "member", "en", "", ""],
-        ["", "bob@sd.example", "Embassy of Nowhere", "", "boss", "de", "", "maybe"],
-        ["Olga Organizer", "organizer@iom.example", "IOM Egypt", "", "member", "en", "", "no"],
+        ["Ann One", "ann@sd.example", organization.name, "", "member", "en", "", "", ""],
+        ["Ann Again", "ANN@sd.example", organization.name, "", "member", "en", "", "", ""],
+        ["", "bob@sd.example", "Embassy of Nowhere", "", "boss", "de", "", "", "maybe"],
+        ["Olga Organizer", "organizer@iom.example", "IOM Egypt", "", "member", "en", "", "", "no"],
     ]
     before = counts()
 
