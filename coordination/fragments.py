@@ -38,7 +38,9 @@ def current_token(name: str) -> str | None:
     """
     known = g.get("cache_tokens") if has_request_context() else None
     if known is None:
-        known = dict(db.session.execute(select(CacheVersion.name, CacheVersion.token)).all())
+        # Core rather than ORM execution: this runs on every page, and needs no mapped objects.
+        table = CacheVersion.__table__
+        known = dict(db.session.connection().execute(select(table.c.name, table.c.token)).all())
         if has_request_context():
             g.cache_tokens = known
     return known.get(name)
