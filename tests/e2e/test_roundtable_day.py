@@ -64,6 +64,12 @@ def test_a_roundtable_from_scheduling_to_check_in(page: Page, new_context):
     expect(page.get_by_role("status")).to_contain_text("3 organizations invited.")
     for embassy in EMBASSIES:
         expect(page.get_by_role("cell", name=embassy, exact=True)).to_be_visible()
+    # The invitation mails wait in the outbox, under the navigation's Administration menu.
+    navigation = page.get_by_role("navigation", name="Main navigation")
+    navigation.get_by_role("button", name="Administration").click()
+    navigation.get_by_role("link", name="Outbox").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
+    expect(page.get_by_role("link", name=f"Invitation: {TITLE}").first).to_be_visible()
     roundtable = db.session.scalar(select(Roundtable).where(Roundtable.title == TITLE))
     assert roundtable.status == "published"
     assert (
