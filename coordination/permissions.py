@@ -227,6 +227,11 @@ RULES: dict[str, Callable[..., bool]] = {
     "organization.add_person": lambda user, obj: _manages_people_of(user, obj),
     "organization.view_inactive_people": lambda user, obj: _manages_people_of(user, obj),
     "person.edit": lambda user, obj: _manages_person(user, obj),
+    # Password resets go to the address on record: whoever may change someone's address may take
+    # over their account. Focal points therefore change only addresses not yet used to sign in.
+    "person.change_email": lambda user, obj: _organizer(user)
+    or obj.id == user.id
+    or (_manages_person(user, obj) and not obj.has_password),
     "person.invite": lambda user, obj: _manages_person(user, obj) and obj.active and not obj.has_password,
     "person.deactivate": lambda user, obj: _manages_other_person(user, obj),
     "person.move": lambda user, obj: _organizer(user),

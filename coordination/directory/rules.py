@@ -145,6 +145,11 @@ def update_person(actor, person: User, **fields) -> list[str]:
     fields = _clean(fields, PERSON_FIELDS)
     fields["email"] = normalize_email(fields["email"])
     if fields["email"] != person.email:
+        if not can(actor, "person.change_email", person):
+            raise ValidationFailed(
+                _l("This person already signs in with this address: only IOM's organizers can change it."),
+                field="email",
+            )
         other = find_user_by_email(fields["email"])
         if other is not None and other.id != person.id:
             raise ValidationFailed(_l("Someone already uses this email address."), field="email")

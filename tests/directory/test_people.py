@@ -1,5 +1,7 @@
 """People in the directory: focal points manage their own organization's people, organizers everyone."""
 
+import re
+
 from coordination.audit.models import AuditEvent
 from coordination.auth.models import User
 from coordination.extensions import db
@@ -55,6 +57,35 @@ def test_email_taken_by_someone_else_is_a_form_error(client, organizer, member, 
     response = client.post(f"/people/{member.id}/edit", data=_fields(member, email=focal_point.email.upper()))
     assert response.status_code == 200
     assert "Someone already uses this email address." in response.get_data(as_text=True)
+
+
+def test_a_focal_point_cannot_redirect_a_colleagues_password_resets(client, focal_point, member):
+    login(client, focal_point)
+    page = client.get(f"/people/{member.id}/edit").get_data(as_text=True)
+    assert re.search(r'<input[^>]*id="email"[^>]*readonly', page)
+    response = client.post(f"/people/{member.id}/edit", data=_fields(member, email="mine@attacker.example"))
+    assert response.status_code == 200
+    assert "only IOM&#39;s organizers can change it" in response.get_data(as_text=True)
+    assert db.session.get(User, member.id, populate_existing=True).email == member.email
+
+
+def test_a_focal_point_corrects_the_address_of_a_colleague_not_yet_signed_in(
+    client, focal_point, organization
+):
+    invitee = make_user(name="Invited Colleague", organization=organization, password=None)
+    login(client, focal_point)
+    page = client.get(f"/people/{invitee.id}/edit").get_data(as_text=True)
+    assert not re.search(r'<input[^>]*id="email"[^>]*readonly', page)
+    response = client.post(f"/people/{invitee.id}/edit", data=_fields(invitee, email="right@sd.example"))
+    assert response.status_code == 302
+    assert db.session.get(User, invitee.id, populate_existing=True).email == "right@sd.example"
+
+
+def test_an_organizer_changes_anyones_address(client, organizer, member):
+    login(client, organizer)
+    response = client.post(f"/people/{member.id}/edit", data=_fields(member, email="new.address@sd.example"))
+    assert response.status_code == 302
+    assert db.session.get(User, member.id, populate_existing=True).email == "new.address@sd.example"
 
 
 def test_focal_point_deactivates_and_reactivates_a_colleague(client, focal_point, member):
