@@ -14,27 +14,16 @@ from coordination.roundtables.models import Registration, RegistrationStatus
 
 def audience_users(form: FeedbackForm) -> Select:
     """The select of the users a form is for."""
-    query = (
+    return (
         select(User)
         .join(Organization, Organization.id == User.organization_id)
-        .where(User.active.is_(True), User.role != Role.ORGANIZER, Organization.active.is_(True))
+        .where(
+            User.active.is_(True),
+            User.role != Role.ORGANIZER,
+            Organization.active.is_(True),
+            exists().where(FeedbackForm.id == form.id, reaches(User.id, User.organization_id)),
+        )
     )
-    if form.audience == Audience.ATTENDEES:
-        query = query.where(
-            exists().where(
-                Registration.user_id == User.id,
-                Registration.roundtable_id == form.roundtable_id,
-                Registration.status == RegistrationStatus.ATTENDING,
-            )
-        )
-    elif form.audience == Audience.ORGANIZATIONS:
-        query = query.where(
-            exists().where(
-                feedback_form_organizations.c.form_id == form.id,
-                feedback_form_organizations.c.organization_id == User.organization_id,
-            )
-        )
-    return query
 
 
 def includes(form: FeedbackForm, user) -> bool:
@@ -49,24 +38,8 @@ def forms_for(user) -> Select:
     for every form at once, so that a person's list of forms costs one query)."""
     if not includes_anyone_like(user):
         return select(FeedbackForm).where(false())
-    link = feedback_form_organizations.c
     return select(FeedbackForm).where(
-        FeedbackForm.published_at.is_not(None),
-        or_(
-            FeedbackForm.audience == Audience.EVERYONE,
-            and_(
-                FeedbackForm.audience == Audience.ATTENDEES,
-                exists().where(
-                    Registration.user_id == user.id,
-                    Registration.roundtable_id == FeedbackForm.roundtable_id,
-                    Registration.status == RegistrationStatus.ATTENDING,
-                ),
-            ),
-            and_(
-                FeedbackForm.audience == Audience.ORGANIZATIONS,
-                exists().where(link.form_id == FeedbackForm.id, link.organization_id == user.organization_id),
-            ),
-        ),
+        FeedbackForm.published_at.is_not(None), reaches(user.id, user.organization_id)
     )
 
 
@@ -84,16 +57,25 @@ def includes_anyone_like(user) -> bool:
 
 def reaches(user_id, organization_id) -> ColumnElement[bool]:
     """SQL: the FeedbackForm row of the query is meant for the person with these ids (columns of
-    an outer query, or plain values), as `audience_users` decides for one form. The person's own
+    an outer query, or plain values): the one statement of the audience rule. The person's own
     conditions (active, not an organizer, active organization) are the caller's."""
-    attends = exists().where(
-        Registration.user_id == user_id,
-        Registration.roundtable_id == FeedbackForm.roundtable_id,
-        Registration.status == RegistrationStatus.ATTENDING,
+    # Everything but their own table comes from the enclosing queries, however deep they nest.
+    attends = (
+        exists()
+        .where(
+            Registration.user_id == user_id,
+            Registration.roundtable_id == FeedbackForm.roundtable_id,
+            Registration.status == RegistrationStatus.ATTENDING,
+        )
+        .correlate_except(Registration)
     )
-    chosen = exists().where(
-        feedback_form_organizations.c.form_id == FeedbackForm.id,
-        feedback_form_organizations.c.organization_id == organization_id,
+    chosen = (
+        exists()
+        .where(
+            feedback_form_organizations.c.form_id == FeedbackForm.id,
+            feedback_form_organizations.c.organization_id == organization_id,
+        )
+        .correlate_except(feedback_form_organizations)
     )
     return or_(
         FeedbackForm.audience == Audience.EVERYONE,
