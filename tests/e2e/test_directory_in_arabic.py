@@ -70,7 +70,9 @@ def _fonts_loaded(page: Page) -> bool:
 
 def test_organizer_switches_the_directory_to_arabic(page: Page, demo_dataset):
     _sign_in_as_demo_organizer(page)
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="Directory").click()
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Directory", exact=True
+    ).click()
     expect(page).to_have_url(re.compile(r"/organizations$"))
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
 
