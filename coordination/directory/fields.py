@@ -5,6 +5,7 @@ page's cost; the options are kept as a fragment of the directory area instead, a
 checked by a lookup rather than against a list loaded on every request.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -24,28 +25,36 @@ def _organization_id(value) -> int | None:
         return None
 
 
-def _render_options() -> str:
-    rows = db.session.execute(
+def _active_organizations() -> list:
+    return db.session.execute(
         select(Organization.id, Organization.name)
         .where(Organization.active.is_(True))
         .order_by(Organization.name)
-    )
-    return "".join(f'<option value="{row.id}">{escape(row.name)}</option>' for row in rows)
+    ).all()
+
+
+def _options(rows) -> Markup:
+    return Markup("".join(f'<option value="{row.id}">{escape(row.name)}</option>' for row in rows))  # noqa: S704
+
+
+def _render_options() -> str:
+    return _options(_active_organizations())
 
 
 class OrganizationField(SelectField):
-    """One active organization, required."""
+    """One active organization, required.
+
+    A view may set `first` to (ids, heading): those organizations are then listed first under the
+    heading (a roundtable's invited ones, on the check-in page), the others after them.
+    """
+
+    first: tuple[set[int], str] | None = None
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, coerce=_organization_id, validate_choice=False, **kwargs)
 
     def iter_choices(self):
-        rows = db.session.execute(
-            select(Organization.id, Organization.name)
-            .where(Organization.active.is_(True))
-            .order_by(Organization.name)
-        )
-        for row in rows:
+        for row in _active_organizations():
             yield (row.id, row.name, row.id == self.data, {})
 
     def pre_validate(self, form) -> None:
@@ -57,7 +66,10 @@ class OrganizationField(SelectField):
 
     def __call__(self, **kwargs) -> Markup:
         kwargs.setdefault("id", self.id)
-        options = fragments.get_or_render(AREA, ("organization-options",), _render_options)
+        if self.first:
+            options = self._grouped_options(*self.first)
+        else:
+            options = fragments.get_or_render(AREA, ("organization-options",), _render_options)
         if self.data is not None:
             chosen = f'<option value="{int(self.data)}">'
             options = options.replace(chosen, Markup(chosen[:-1] + " selected>"))  # noqa: S704
@@ -66,4 +78,12 @@ class OrganizationField(SelectField):
             Markup("<select %s>") % Markup(html_params(name=self.name, **kwargs))  # noqa: S704
             + options
             + Markup("</select>")
+        )
+
+    def _grouped_options(self, ids: set[int], heading: str) -> Markup:
+        rows = _active_organizations()
+        group = Markup('<optgroup label="%s">%s</optgroup>')
+        return group % (heading, _options(row for row in rows if row.id in ids)) + group % (
+            _("Other organizations"),
+            _options(row for row in rows if row.id not in ids),
         )

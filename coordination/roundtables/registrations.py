@@ -42,6 +42,14 @@ def _lock(roundtable: Roundtable) -> None:
     )
 
 
+def invited_organization_ids(roundtable: Roundtable) -> set[int]:
+    return set(
+        db.session.scalars(
+            select(Invitation.organization_id).where(Invitation.roundtable_id == roundtable.id)
+        )
+    )
+
+
 def invitation_for(roundtable: Roundtable, organization_id: int | None) -> Invitation | None:
     if organization_id is None:
         return None

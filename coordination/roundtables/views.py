@@ -486,13 +486,19 @@ def _check_in_page(
     delegates = can(current_user, "roundtable.delegate_check_in", roundtable)
 
     def render_body() -> str:
+        form = walk_in_form or WalkInForm(formdata=None)
+        # Walk-ins mostly come from the invited organizations: those first, out of hundreds.
+        form.organization_id.first = (
+            rules_registrations.invited_organization_ids(roundtable),
+            _("Invited to this roundtable"),
+        )
         return render_template(
             "roundtables/_check_in_body.html",
             roundtable=roundtable,
             query=query,
             rows=rows(),
             counts=rules_registrations.check_in_counts(roundtable),
-            form=walk_in_form or WalkInForm(formdata=None),
+            form=form,
             helper_form=(helper_form or CheckInHelperForm(formdata=None)) if delegates else None,
             helpers=rules_registrations.check_in_helpers(roundtable) if delegates else [],
         )

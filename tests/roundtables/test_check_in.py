@@ -72,6 +72,23 @@ def test_a_walk_in_with_a_bad_address_keeps_what_was_typed(client, organizer, or
     assert 'value="Walk In"' in response.get_data(as_text=True)
 
 
+def test_the_walk_in_form_lists_the_invited_organizations_first(client, organizer, organization):
+    roundtable = make_roundtable()
+    invited = make_organization(name="Embassy of Yemen", country="YE")
+    db.session.add(Invitation(roundtable=roundtable, organization=invited))
+    db.session.commit()
+    login(client, organizer)
+    page = client.get(f"/roundtables/{roundtable.id}/check-in").get_data(as_text=True)
+    options = re.search(r'<select [^>]*name="organization_id"[^>]*>(.*?)</select>', page, re.S).group(1)
+    first, others = options.split("Other organizations")
+    assert "Invited to this roundtable" in first and "Embassy of Yemen" in first
+    assert organization.name not in first and organization.name in others
+
+    data = {"name": "Walk In", "email": "not an address", "organization_id": str(invited.id)}
+    page = client.post(f"/roundtables/{roundtable.id}/walk-in", data=data).get_data(as_text=True)
+    assert f'<option value="{invited.id}" selected>Embassy of Yemen</option>' in page
+
+
 def test_attendance_sheet_is_ordered_by_country_name(client, organizer):
     roundtable = make_roundtable()
     yemen = make_organization(name="Embassy of Yemen", country="YE")
