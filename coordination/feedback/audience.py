@@ -8,7 +8,12 @@ from sqlalchemy import ColumnElement, Select, and_, exists, false, or_, select
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.extensions import db
-from coordination.feedback.models import Audience, FeedbackForm, feedback_form_organizations
+from coordination.feedback.models import (
+    Audience,
+    FeedbackForm,
+    FeedbackRespondent,
+    feedback_form_organizations,
+)
 from coordination.roundtables.models import Registration, RegistrationStatus
 
 
@@ -81,4 +86,19 @@ def reaches(user_id, organization_id) -> ColumnElement[bool]:
         FeedbackForm.audience == Audience.EVERYONE,
         and_(FeedbackForm.audience == Audience.ATTENDEES, attends),
         and_(FeedbackForm.audience == Audience.ORGANIZATIONS, chosen),
+    )
+
+
+def answered_by(user_id, organization_id) -> ColumnElement[bool]:
+    """SQL: the person with these ids has answered the FeedbackForm row of the query, or (for a
+    form answered once per organization) someone of their organization has."""
+    return exists().where(
+        FeedbackRespondent.form_id == FeedbackForm.id,
+        or_(
+            FeedbackRespondent.user_id == user_id,
+            and_(
+                FeedbackForm.one_per == "organization",
+                FeedbackRespondent.organization_key == organization_id,
+            ),
+        ),
     )

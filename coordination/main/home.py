@@ -4,13 +4,13 @@ data, and shows only what that person may see."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import contains_eager
 
 from coordination.auth.models import Role
 from coordination.extensions import db
-from coordination.feedback.audience import reaches
-from coordination.feedback.models import FeedbackForm, FeedbackRespondent
+from coordination.feedback.audience import answered_by, reaches
+from coordination.feedback.models import FeedbackForm
 from coordination.library.models import Document
 from coordination.library.queries import visible_to
 from coordination.roundtables.models import ActionItem, Invitation, Registration, Roundtable
@@ -57,16 +57,6 @@ def forms_awaiting(user, now: datetime) -> list[FeedbackForm]:
     answered once per organization, anyone of their organization)."""
     if user.role == Role.ORGANIZER or user.organization is None or not user.organization.active:
         return []
-    answered = exists().where(
-        FeedbackRespondent.form_id == FeedbackForm.id,
-        or_(
-            FeedbackRespondent.user_id == user.id,
-            and_(
-                FeedbackForm.one_per == "organization",
-                FeedbackRespondent.organization_key == user.organization_id,
-            ),
-        ),
-    )
     return list(
         db.session.scalars(
             select(FeedbackForm)
@@ -75,7 +65,7 @@ def forms_awaiting(user, now: datetime) -> list[FeedbackForm]:
                 or_(FeedbackForm.opens_at.is_(None), FeedbackForm.opens_at <= now),
                 or_(FeedbackForm.closes_at.is_(None), FeedbackForm.closes_at > now),
                 reaches(user.id, user.organization_id),
-                ~answered,
+                ~answered_by(user.id, user.organization_id),
             )
             .order_by(FeedbackForm.closes_at.is_(None), FeedbackForm.closes_at, FeedbackForm.id)
             .limit(LIMIT)

@@ -15,6 +15,7 @@ from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback.freshness import AREA as FEEDBACK_AREA
 from coordination.forms import ConfirmForm, attach_error, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
@@ -97,6 +98,7 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
                 current_language(),
                 current_token(DIRECTORY_AREA),
                 current_token(LIBRARY_AREA),
+                current_token(FEEDBACK_AREA),  # whether the viewer has answered the forms
                 current_user.id,
                 int(utcnow().timestamp()) // 60,
             ),

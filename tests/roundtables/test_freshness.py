@@ -6,6 +6,7 @@ from coordination.extensions import db
 from coordination.roundtables.models import Invitation, Registration
 from tests.conftest import login
 from tests.factories import PASSWORD, make_user
+from tests.feedback.conftest import make_form
 from tests.roundtables.conftest import make_roundtable
 
 
@@ -143,3 +144,18 @@ def test_the_organizers_buttons_on_the_kept_event_page_carry_each_session_its_ow
     assert second.post(f"{event}/publish", data={"csrf_token": tokens[1]}).status_code == 302
     db.session.refresh(roundtable)
     assert roundtable.status == "published"
+
+
+def test_an_answered_feedback_form_says_so_on_the_kept_event_page_at_once(client, organizer, focal_point):
+    roundtable = make_roundtable(status="completed")
+    form = make_form(
+        organizer, ({"kind": "long_text", "label": "What should change?"},), roundtable_id=roundtable.id
+    )
+    login(client, focal_point)
+    event = f"/roundtables/{roundtable.id}"
+    assert "Your feedback is welcome" in _page(client, event)
+    answer = {f"q{form.questions[0].id}": "More time for questions", "action": "submit"}
+    assert client.post(f"/feedback/{form.id}/answer", data=answer).status_code == 302
+    page = _page(client, event)
+    assert "Your feedback is welcome" not in page
+    assert "Thank you: “Feedback on the roundtable” is answered." in page
