@@ -50,6 +50,18 @@ def invited_organization_ids(roundtable: Roundtable) -> set[int]:
     )
 
 
+def invitable_organizations(roundtable: Roundtable) -> list[Organization]:
+    """The active organizations not invited yet, by name (the invitation page's choices)."""
+    invited = select(Invitation.organization_id).where(Invitation.roundtable_id == roundtable.id)
+    return list(
+        db.session.scalars(
+            select(Organization)
+            .where(Organization.active.is_(True), Organization.id.not_in(invited))
+            .order_by(Organization.name)
+        )
+    )
+
+
 def invitation_for(roundtable: Roundtable, organization_id: int | None) -> Invitation | None:
     if organization_id is None:
         return None
@@ -67,11 +79,7 @@ def invite_organizations(
 
     Returns the new invitations."""
     require(actor, "roundtable.invite", roundtable)
-    already = set(
-        db.session.scalars(
-            select(Invitation.organization_id).where(Invitation.roundtable_id == roundtable.id)
-        )
-    )
+    already = invited_organization_ids(roundtable)
     invitations = []
     for organization in organizations:
         if organization.id in already or not organization.active:

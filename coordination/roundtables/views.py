@@ -303,23 +303,12 @@ def move_agenda_item(item_id: int, direction: str):
     return redirect(url_for("roundtables.agenda", roundtable_id=roundtable_id))
 
 
-def _invitable(roundtable: Roundtable) -> list[Organization]:
-    invited = select(Invitation.organization_id).where(Invitation.roundtable_id == roundtable.id)
-    return list(
-        db.session.scalars(
-            select(Organization)
-            .where(Organization.active.is_(True), Organization.id.not_in(invited))
-            .order_by(Organization.name)
-        )
-    )
-
-
 @bp.route("/roundtables/<int:roundtable_id>/invitations", methods=["GET", "POST"])
 @login_required
 def invitations(roundtable_id: int):
     roundtable = _roundtable(roundtable_id)
     require(current_user, "roundtable.view_registrations", roundtable)
-    candidates = _invitable(roundtable)
+    candidates = rules_registrations.invitable_organizations(roundtable)
     form = InviteForm(
         organizations=[(organization.id, organization.name) for organization in candidates],
         kinds=[(kind, str(label)) for kind, label in KIND_LABELS.items()],
