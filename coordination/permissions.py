@@ -249,6 +249,8 @@ RULES: dict[str, Callable[..., bool]] = {
         obj.status in ("published", "completed")
         and (_organizer(user) or (_signed_in(user) and user.id in (obj.check_in_helpers or ())))
     ),
+    # Beyond invitations and seats at the door: organizers only, never a check-in helper.
+    "roundtable.add_any_walk_in": lambda user, obj: _organizer(user),
     "roundtable.delegate_check_in": lambda user, obj: _organizer(user) and obj.status != "cancelled",
     "invitation.answer": lambda user, obj: _organizer(user) or _focal_point_of(user, obj.organization),
     "registration.create": _may_register,

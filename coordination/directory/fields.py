@@ -45,10 +45,12 @@ class OrganizationField(SelectField):
     """One active organization, required.
 
     A view may set `first` to (ids, heading): those organizations are then listed first under the
-    heading (a roundtable's invited ones, on the check-in page), the others after them.
+    heading (a roundtable's invited ones, on the check-in page), the others after them; or `only`
+    to ids: those alone are offered (a check-in helper's choices).
     """
 
     first: tuple[set[int], str] | None = None
+    only: set[int] | None = None
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, coerce=_organization_id, validate_choice=False, **kwargs)
@@ -66,7 +68,9 @@ class OrganizationField(SelectField):
 
     def __call__(self, **kwargs) -> Markup:
         kwargs.setdefault("id", self.id)
-        if self.first:
+        if self.only is not None:
+            options = _options(row for row in _active_organizations() if row.id in self.only)
+        elif self.first:
             options = self._grouped_options(*self.first)
         else:
             options = fragments.get_or_render(AREA, ("organization-options",), _render_options)

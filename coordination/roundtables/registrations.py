@@ -436,13 +436,20 @@ def undo_check_in(actor, registration: Registration) -> None:
 def add_walk_in(
     actor, roundtable: Roundtable, *, name: str, email: str, organization: Organization
 ) -> Registration:
-    """Register and check in someone who came without registering; a new person joins the directory."""
+    """Register and check in someone who came without registering; a new person joins the directory.
+
+    An organizer may add anyone. A check-in helper adds only people of invited organizations, within
+    the organization's seats and the roundtable's capacity (`_check_helper_walk_in`); raises
+    ValidationFailed otherwise.
+    """
     require(actor, "roundtable.check_in", roundtable)
     person = find_user_by_email(email)
+    _lock(roundtable)
+    registration = None if person is None else _registration_of(roundtable, person)
+    if not can(actor, "roundtable.add_any_walk_in", roundtable):
+        _check_helper_walk_in(roundtable, person, organization, registration)
     if person is None:
         person = create_person(actor, organization, name=name, email=email)
-    _lock(roundtable)
-    registration = _registration_of(roundtable, person)
     if registration is None:
         registration = Registration(roundtable=roundtable, user=person, registered_by_id=actor.id)
         db.session.add(registration)
@@ -453,6 +460,39 @@ def add_walk_in(
     db.session.flush()
     record_event(actor, "roundtables.walk_in", roundtable, person=person.email)
     return registration
+
+
+def _check_helper_walk_in(
+    roundtable: Roundtable, person: User | None, organization: Organization, registration: Registration | None
+) -> None:
+    """What a check-in helper may not do at the door: add someone of an organization that is not
+    invited, file a person of the directory under another organization, register an organizer, or
+    give a new seat beyond the organization's quota or the roundtable's capacity."""
+    ask = _l("Ask an organizer.")
+    if invitation_for(roundtable, organization.id) is None:
+        raise ValidationFailed(
+            _l("This organization is not invited to this roundtable. %(ask)s", ask=ask),
+            field="organization_id",
+        )
+    if person is not None and (person.organization_id != organization.id or person.role == Role.ORGANIZER):
+        raise ValidationFailed(
+            _l("This address belongs to someone of another organization. %(ask)s", ask=ask), field="email"
+        )
+    if registration is not None and registration.status in HOLDING:
+        return  # already registered: checking them in takes no new seat from anyone
+    quota = roundtable.seats_per_organization
+    if quota is not None and _held_by(roundtable, organization.id) >= quota:
+        raise ValidationFailed(
+            _l(
+                "%(organization)s has used its %(num)d seats. %(ask)s",
+                organization=organization.name,
+                num=quota,
+                ask=ask,
+            ),
+            field="organization_id",
+        )
+    if roundtable.capacity is not None and _attending(roundtable) >= roundtable.capacity:
+        raise ValidationFailed(_l("The roundtable is full. %(ask)s", ask=ask))
 
 
 def check_in_list(roundtable: Roundtable, query: str | None = None) -> list[Registration]:

@@ -475,14 +475,15 @@ def _check_in_page(
     if request.headers.get("HX-Request") and walk_in_form is None:
         return rows()
     delegates = can(current_user, "roundtable.delegate_check_in", roundtable)
+    anyone = can(current_user, "roundtable.add_any_walk_in", roundtable)
 
     def render_body() -> str:
         form = walk_in_form or WalkInForm(formdata=None)
-        # Walk-ins mostly come from the invited organizations: those first, out of hundreds.
-        form.organization_id.first = (
-            rules_registrations.invited_organization_ids(roundtable),
-            _("Invited to this roundtable"),
-        )
+        invited = rules_registrations.invited_organization_ids(roundtable)
+        if anyone:  # walk-ins mostly come from the invited organizations: those first, out of hundreds
+            form.organization_id.first = (invited, _("Invited to this roundtable"))
+        else:  # a check-in helper adds walk-ins of the invited organizations alone
+            form.organization_id.only = invited
         return render_template(
             "roundtables/_check_in_body.html",
             roundtable=roundtable,
@@ -495,7 +496,7 @@ def _check_in_page(
         )
 
     if walk_in_form is None and helper_form is None:
-        body = fragments.get_or_render(AREA, ("check-in-page", *key, query, delegates), render_body)
+        body = fragments.get_or_render(AREA, ("check-in-page", *key, query, delegates, anyone), render_body)
     else:  # a form with errors shows what was typed: never kept
         body = Markup(render_body())  # noqa: S704
     return render_template("roundtables/check_in.html", roundtable=roundtable, body=body)
