@@ -25,6 +25,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
     register_extensions(app)
+    register_policies()
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -74,6 +75,21 @@ def _sqlite_pragmas(app: Flask) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+
+
+def register_policies() -> None:
+    """Each area answers "may this user do this" in its own policy module; importing one registers
+    its actions (see coordination.policy)."""
+    from coordination.announcements import policy as _announcements  # noqa: F401
+    from coordination.audit import policy as _audit  # noqa: F401
+    from coordination.catalogue import policy as _catalogue  # noqa: F401
+    from coordination.directory import policy as _directory  # noqa: F401
+    from coordination.feedback import policy as _feedback  # noqa: F401
+    from coordination.library import policy as _library  # noqa: F401
+    from coordination.mail import policy as _mail  # noqa: F401
+    from coordination.reports import policy as _reports  # noqa: F401
+    from coordination.roundtables import policy as _roundtables  # noqa: F401
+    from coordination.suggestions import policy as _suggestions  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

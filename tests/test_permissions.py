@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from coordination.auth.models import Role, User
 from coordination.auth.rules import INVITATION, RESET, make_token
+from coordination.directory.policy import assignable_roles
 from coordination.extensions import db
 from coordination.mail.models import OutboxMessage, OutboxStatus
-from coordination.permissions import assignable_roles, can
+from coordination.policy import UnknownAction, can
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from tests.conftest import login
 from tests.factories import make_organization, make_user
@@ -512,8 +513,8 @@ def test_matrix_paths_reach_the_endpoint_they_name(app, records):
 )
 def test_can_decides_by_role_and_organization(request, actor, action, target, allowed):
     people = _people(request)
-    obj = None if target is None else people.get(target) or request.getfixturevalue(target)
-    assert can(people[actor], action, obj) is allowed
+    records = [] if target is None else [people.get(target) or request.getfixturevalue(target)]
+    assert can(people[actor], action, *records) is allowed
 
 
 def _people(request) -> dict:
@@ -546,7 +547,7 @@ def test_only_failed_messages_may_be_retried(organizer, status, allowed):
 
 
 def test_an_unknown_action_is_a_programming_error(organizer):
-    with pytest.raises(KeyError):
+    with pytest.raises(UnknownAction):
         can(organizer, "directory.delete_everything")
 
 

@@ -19,7 +19,7 @@ from coordination.catalogue.models import (
     service_documents,
 )
 from coordination.extensions import db
-from coordination.permissions import can
+from coordination.policy import can
 from tests.catalogue.conftest import A, D, Q, make_criterion, make_service
 from tests.library.conftest import make_collection, make_document
 from tests.matrix import (
@@ -300,6 +300,14 @@ def test_navigation_shows_the_catalogue_to_anonymous_visitors_only_when_public(c
     assert link in client.get("/login").get_data(as_text=True)
 
 
+# The record an action is asked about; the others concern the catalogue as a whole.
+RECORD_OF = {
+    "service.view_revisions": Service,
+    "service.review": Service,
+    "announcement.delete": Announcement,
+}
+
+
 @pytest.mark.parametrize(
     ("actor", "action", "allowed"),
     [
@@ -326,7 +334,8 @@ def test_navigation_shows_the_catalogue_to_anonymous_visitors_only_when_public(c
 )
 def test_can_decides_catalogue_actions(request, actor, action, allowed):
     person = AnonymousUserMixin() if actor == "anonymous" else request.getfixturevalue(actor)
-    assert can(person, action, None) is allowed
+    records = [RECORD_OF[action]()] if action in RECORD_OF else []
+    assert can(person, action, *records) is allowed
 
 
 def test_a_public_catalogue_opens_reading_and_the_guide_only(public_catalogue):
@@ -334,7 +343,7 @@ def test_a_public_catalogue_opens_reading_and_the_guide_only(public_catalogue):
     assert can(anonymous, "catalogue.view") is True
     assert can(anonymous, "catalogue.use_guide") is True
     assert can(anonymous, "catalogue.manage") is False
-    assert can(anonymous, "service.view_revisions") is False
+    assert can(anonymous, "service.view_revisions", Service()) is False
     assert can(anonymous, "announcement.view") is False
 
 
