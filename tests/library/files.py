@@ -5,7 +5,7 @@ import zipfile
 
 from openpyxl import Workbook
 
-from coordination.library.demo import pdf_with_lines
+from coordination.demo.library import pdf_with_lines
 
 
 def pdf(*lines: str) -> bytes:

@@ -1,7 +1,7 @@
 # ruff: noqa: E501 - the demo texts are whole sentences in three languages, clearer unwrapped
 """Demo catalogue: IOM Egypt's services presented at the first roundtable, with their criteria and
 the library's demo documents about them, and the announcement of that roundtable. Running it twice
-adds nothing the second time. The library's demo runs first (coordination/demo.py)."""
+adds nothing the second time. The library's demo runs first (coordination/demo/__init__.py)."""
 
 from sqlalchemy import select
 

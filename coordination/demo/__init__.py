@@ -1,4 +1,7 @@
-"""The demo dataset: 38 embassies in Cairo, partners, and fictional people."""
+"""The demo dataset: 38 embassies in Cairo, partners, fictional people, and each area's demo data.
+
+The demo depends on the areas and no area depends on it: `flask seed-demo` and the tests load it.
+"""
 
 import random
 from dataclasses import dataclass
@@ -8,14 +11,14 @@ from sqlalchemy import func, select
 
 from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email, set_password
-from coordination.catalogue import demo as catalogue_demo
+from coordination.demo import catalogue as catalogue_demo
+from coordination.demo import follow_up as follow_up_demo
+from coordination.demo import library as library_demo
+from coordination.demo import suggestions as suggestions_demo
+from coordination.demo.feedback import seed_demo as seed_feedback_demo
 from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
-from coordination.feedback.demo import seed_demo as seed_feedback_demo
-from coordination.library import demo as library_demo
-from coordination.roundtables import follow_up_demo
 from coordination.roundtables.models import AgendaItem, Roundtable, Series
-from coordination.suggestions import demo as suggestions_demo
 
 DEMO_PASSWORD = "roundtable-demo-2026"  # noqa: S105 - printed by seed-demo for the demo accounts
 ORGANIZER_EMAIL = "organizer@iom-egypt.example"
