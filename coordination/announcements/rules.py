@@ -12,7 +12,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.library.models import Document, DocumentStatus, Visibility
 from coordination.mail.outbox import queue_mail
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.roundtables.models import Roundtable, RoundtableStatus
 from coordination.timeutil import utcnow
 

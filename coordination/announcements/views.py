@@ -12,7 +12,7 @@ from coordination.catalogue.texts import LANGUAGES, localize
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
 from coordination.i18n import current_language
-from coordination.permissions import require
+from coordination.policy import require
 
 PER_PAGE = 20
 FEED_SIZE = 30

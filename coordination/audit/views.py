@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from coordination.audit import bp
 from coordination.audit.models import AuditEvent
 from coordination.extensions import db
-from coordination.permissions import require
+from coordination.policy import require
 
 
 @bp.get("/audit")

@@ -25,7 +25,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.library.models import Collection, Document
 from coordination.library.queries import visible_to
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
 

@@ -26,7 +26,7 @@ from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.library.freshness import AREA as LIBRARY_AREA
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
 
@@ -52,9 +52,9 @@ def helpers():
     return {**_labels(language), "tr": lambda texts: localize(texts, language)}
 
 
-def _may(action: str, obj=None) -> None:
+def _may(action: str, *records) -> None:
     """Like `require`, but sends an anonymous reader to sign in first."""
-    if can(current_user, action, obj):
+    if can(current_user, action, *records):
         return
     if not current_user.is_authenticated:
         abort(redirect(url_for("auth.login", next=request.full_path.rstrip("?"))))

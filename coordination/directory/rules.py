@@ -9,9 +9,10 @@ from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User, new_login_stamp
 from coordination.auth.rules import create_person, find_user_by_email, normalize_email, send_invitation
 from coordination.directory.models import Organization
+from coordination.directory.policy import assignable_roles
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.permissions import assignable_roles, can, require
+from coordination.policy import can, require
 from coordination.records import apply_changes
 
 

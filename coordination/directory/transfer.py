@@ -26,10 +26,11 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email
 from coordination.directory.countries import country_names
 from coordination.directory.models import Organization, OrganizationKind
+from coordination.directory.policy import assignable_roles
 from coordination.directory.rules import set_organization_active, set_person_active
 from coordination.errors import InvalidToken, ValidationFailed
 from coordination.extensions import db
-from coordination.permissions import assignable_roles, require
+from coordination.policy import require
 from coordination.spreadsheets import FORMULA_STARTS, to_csv, to_xlsx
 
 MAX_ROWS = 5000

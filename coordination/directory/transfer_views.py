@@ -11,7 +11,7 @@ from coordination.directory.forms import KIND_LABELS, ConfirmImportForm, ImportF
 from coordination.errors import InvalidToken, ValidationFailed
 from coordination.extensions import db
 from coordination.forms import attach_error
-from coordination.permissions import require
+from coordination.policy import require
 from coordination.timeutil import utcnow
 
 

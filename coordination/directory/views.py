@@ -18,12 +18,13 @@ from coordination.directory.forms import (
     PersonForm,
 )
 from coordination.directory.models import Organization
+from coordination.directory.policy import assignable_roles
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import fragments
 from coordination.i18n import current_language
 from coordination.pagination import paginate_rows
-from coordination.permissions import assignable_roles, can, require
+from coordination.policy import can, require
 
 
 @functools.cache

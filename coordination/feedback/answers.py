@@ -29,7 +29,7 @@ from coordination.feedback.models import (
     QuestionKind,
 )
 from coordination.feedback.rules import valid_codes
-from coordination.permissions import require
+from coordination.policy import require
 from coordination.timeutil import utcnow
 
 TEXT_LIMITS = {QuestionKind.SHORT_TEXT: 500, QuestionKind.LONG_TEXT: 10000}

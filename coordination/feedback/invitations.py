@@ -12,7 +12,7 @@ from coordination.feedback.audience import audience_users
 from coordination.feedback.models import FeedbackForm, FeedbackRespondent
 from coordination.feedback.rules import timezone_of
 from coordination.mail.outbox import queue_mail
-from coordination.permissions import require
+from coordination.policy import require
 from coordination.roundtables.signals import roundtable_completed
 from coordination.timeutil import utcnow
 

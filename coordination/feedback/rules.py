@@ -25,7 +25,7 @@ from coordination.feedback.models import (
     OnePer,
     QuestionKind,
 )
-from coordination.permissions import require
+from coordination.policy import require
 from coordination.records import apply_changes
 from coordination.roundtables.models import Roundtable
 from coordination.roundtables.signals import roundtable_prepared

@@ -39,7 +39,7 @@ from coordination.feedback.models import (
 )
 from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import fragments
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.roundtables.models import Roundtable, RoundtableStatus
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow

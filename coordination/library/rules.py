@@ -29,8 +29,8 @@ from coordination.library.models import (
     ExtractionStatus,
     Follow,
 )
+from coordination.library.policy import TRASH_DAYS
 from coordination.mail.outbox import queue_mail
-from coordination.permissions import TRASH_DAYS
 from coordination.timeutil import utcnow
 
 log = logging.getLogger("coordination.library")

@@ -48,8 +48,9 @@ from coordination.library.models import (
     Download,
     Follow,
 )
+from coordination.library.policy import TRASH_DAYS
 from coordination.mail.outbox import send_due
-from coordination.permissions import TRASH_DAYS, can, require
+from coordination.policy import can, require
 from coordination.roundtables.models import Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 

@@ -12,7 +12,7 @@ from coordination.forms import ConfirmForm
 from coordination.mail import bp
 from coordination.mail.models import OutboxMessage, OutboxStatus
 from coordination.mail.outbox import redacted_text, retry_message
-from coordination.permissions import require
+from coordination.policy import require
 
 STATUS_LABELS = {
     OutboxStatus.PENDING: _l("Waiting"),

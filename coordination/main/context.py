@@ -12,7 +12,7 @@ from coordination import i18n
 from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.fragments import csrf_token, fragments
 from coordination.markup import render_markdown
-from coordination.permissions import can
+from coordination.policy import can
 
 
 def register(app: Flask) -> None:
@@ -20,7 +20,7 @@ def register(app: Flask) -> None:
     def inject():
         user = current_user._get_current_object()  # once, not through the proxy on every check
         return {
-            "can": lambda action, obj=None: can(user, action, obj),
+            "can": lambda action, *records: can(user, action, *records),
             "languages": current_app.config["LANGUAGES"],
             "current_language": i18n.current_language(),
             "text_direction": i18n.text_direction(),

@@ -12,7 +12,7 @@ from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.reports import bp, engagement, record
 from coordination.roundtables.actions import STATUS_LABELS as ACTION_STATUS_LABELS
 from coordination.spreadsheets import to_csv, to_xlsx

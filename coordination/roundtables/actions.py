@@ -16,7 +16,7 @@ from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.mail.outbox import queue_mail
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.records import apply_changes
 from coordination.roundtables.models import (
     ActionItem,

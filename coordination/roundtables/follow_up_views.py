@@ -16,7 +16,7 @@ from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.roundtables import actions, bp
 from coordination.roundtables import minutes as rules_minutes
 from coordination.roundtables.follow_up_forms import (
@@ -70,23 +70,23 @@ def _visible_minutes(roundtable: Roundtable):
     participant = (
         minutes is not None
         and minutes.status in ("circulated", "adopted")
-        and not can(current_user, "minutes.view_history", minutes)
+        and not can(current_user, "minutes.read_comments", minutes)
         and rules_minutes.is_participant(current_user, roundtable)
     )
-    if not can(current_user, "minutes.view", (minutes, participant)):
+    if not can(current_user, "minutes.view", minutes, participant):
         abort(404)
     return minutes, participant
 
 
 def _minutes_page(roundtable, minutes, participant, comment_form=None):
-    organizer_view = can(current_user, "minutes.view_history", minutes)
+    organizer_view = can(current_user, "minutes.read_comments", minutes)
     if organizer_view:
         comments = rules_minutes.comments_of(minutes) if minutes is not None else []
     elif participant:
         comments = rules_minutes.comments_of(minutes, author=current_user)
     else:
         comments = []
-    may_comment = can(current_user, "minutes.comment", (minutes, participant))
+    may_comment = can(current_user, "minutes.comment", minutes, participant)
     if minutes is not None and minutes.status == "published" and not organizer_view:
         # Published minutes read the same for every member: kept until the roundtables area changes.
         kept = fragments.get_or_render(
@@ -234,7 +234,7 @@ def circulate_minutes(roundtable_id: int):
 def comment_minutes(roundtable_id: int):
     roundtable = _roundtable(roundtable_id)
     found, participant = _visible_minutes(roundtable)
-    require(current_user, "minutes.comment", (found, participant))
+    require(current_user, "minutes.comment", found, participant)
     form = CommentForm()
     if form.validate_on_submit():
         saved, _comment = run_rule(
@@ -419,7 +419,7 @@ def commitments():
 def event_page_context(viewer, roundtable: Roundtable) -> dict:
     """What the event page shows of the follow-up, in a fixed number of queries."""
     found = rules_minutes.minutes_of(roundtable)
-    organizer_view = can(viewer, "minutes.view_history", found)
+    organizer_view = can(viewer, "minutes.read_comments", found)
     participant = (
         found is not None
         and found.status in ("circulated", "adopted")

@@ -19,7 +19,7 @@ from coordination.extensions import db
 from coordination.i18n import format_in_zone
 from coordination.mail.outbox import queue_mail
 from coordination.markup import render_markdown
-from coordination.permissions import require
+from coordination.policy import require
 from coordination.roundtables.models import (
     Minutes,
     MinutesComment,
@@ -157,7 +157,7 @@ def comment_on_minutes(
     actor, minutes: Minutes, text: str, participant: bool, now: datetime
 ) -> MinutesComment:
     """Add a participant's comment; raises ValidationFailed once the deadline has passed."""
-    require(actor, "minutes.comment", (minutes, participant))
+    require(actor, "minutes.comment", minutes, participant)
     if minutes.comment_deadline is not None and now > minutes.comment_deadline:
         when = format_in_zone(minutes.comment_deadline, minutes.roundtable.timezone)
         raise ValidationFailed(_l("Comments closed on %(date)s.", date=when), field="text")

@@ -18,7 +18,7 @@ from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.mail.outbox import queue_mail
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.roundtables.calendar import ics_attachment
 from coordination.roundtables.models import (
     Invitation,
@@ -174,7 +174,7 @@ def register(actor, roundtable: Roundtable, person: User) -> Registration:
     Raises ValidationFailed when registrations are closed, the organization is not invited, the
     person is already registered or the organization has used its seats.
     """
-    require(actor, "registration.create", (roundtable, person))
+    require(actor, "registration.create", roundtable, person)
     _check_open(roundtable)
     invitation = invitation_for(roundtable, person.organization_id)
     if invitation is None:
@@ -547,7 +547,7 @@ def registrable_people(viewer, roundtable: Roundtable, invitation, delegation) -
     return [
         person
         for person in people
-        if person.id not in registered and can(viewer, "registration.create", (roundtable, person))
+        if person.id not in registered and can(viewer, "registration.create", roundtable, person)
     ]
 
 

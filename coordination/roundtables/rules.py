@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from coordination.audit.rules import record_event
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.records import apply_changes
 from coordination.roundtables.actions import carry_matters_arising
 from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series

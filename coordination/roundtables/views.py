@@ -20,7 +20,7 @@ from coordination.forms import ConfirmForm, attach_error, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.library.freshness import AREA as LIBRARY_AREA
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
 from coordination.roundtables import registrations as rules_registrations
@@ -382,7 +382,7 @@ def register(roundtable_id: int):
     person = db.session.get(User, request.form.get("person_id", type=int) or 0)
     if person is None:
         abort(400)
-    require(current_user, "registration.create", (roundtable, person))
+    require(current_user, "registration.create", roundtable, person)
     if ConfirmForm().validate_on_submit():
         try:
             registration = rules_registrations.register(current_user, roundtable, person)

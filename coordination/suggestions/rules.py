@@ -12,7 +12,7 @@ from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.mail.outbox import queue_mail
-from coordination.permissions import require
+from coordination.policy import require
 from coordination.records import apply_changes
 from coordination.suggestions.models import (
     STATUS_LABELS,

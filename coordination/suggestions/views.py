@@ -15,7 +15,7 @@ from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.pagination import paginate_rows
-from coordination.permissions import can, require
+from coordination.policy import can, require
 from coordination.suggestions import bp, freshness, rules
 from coordination.suggestions.forms import (
     STATUS_LABELS,

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from coordination.extensions import db
 from coordination.library import queries
 from coordination.library.models import Comment, Document, DocumentVersion, Download, Follow
-from coordination.permissions import can
+from coordination.policy import can
 from coordination.timeutil import utcnow
 from tests.factories import make_organization
 from tests.library import files
