@@ -7,10 +7,10 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
 from coordination.auth.models import User
-from coordination.catalogue.texts import localize
 from coordination.extensions import db
 from coordination.markup import render_markdown
 from coordination.policy import can
+from coordination.texts import localize
 from coordination.timeutil import utcnow
 
 ATOM = "http://www.w3.org/2005/Atom"

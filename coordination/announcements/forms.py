@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from coordination.catalogue.texts import LANGUAGES
+from coordination.texts import LANGUAGES
 
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French"), "ar": _l("Arabic")}
 

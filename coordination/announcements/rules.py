@@ -7,13 +7,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from coordination.announcements.models import Announcement
 from coordination.audit.rules import record_event
 from coordination.auth.models import User
-from coordination.catalogue.texts import LANGUAGES, clean_map, localize
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.library.models import Document, DocumentStatus, Visibility
 from coordination.mail.outbox import queue_mail
 from coordination.policy import can, require
 from coordination.roundtables.models import Roundtable, RoundtableStatus
+from coordination.texts import LANGUAGES, clean_map, localize
 from coordination.timeutil import utcnow
 
 

@@ -8,11 +8,11 @@ from flask_login import current_user, login_required
 from coordination.announcements import bp, feed, rules
 from coordination.announcements.forms import LANGUAGE_NAMES, AnnouncementForm
 from coordination.announcements.models import Announcement
-from coordination.catalogue.texts import LANGUAGES, localize
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
 from coordination.i18n import current_language
 from coordination.policy import require
+from coordination.texts import LANGUAGES, localize
 
 PER_PAGE = 20
 FEED_SIZE = 30

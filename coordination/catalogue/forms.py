@@ -6,8 +6,8 @@ from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from coordination.catalogue.models import CRITERION_TEXTS, OUTCOME_LABELS, SERVICE_TEXTS, Outcome
-from coordination.catalogue.texts import LANGUAGES
 from coordination.taxonomy import SERVICE_AREAS
+from coordination.texts import LANGUAGES
 
 # Texts written as Markdown in a text area; the others are one line.
 LONG_TEXTS = {"summary", "access_steps", "documents_needed", "other_references", "help"}

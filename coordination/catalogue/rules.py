@@ -20,13 +20,13 @@ from coordination.catalogue.models import (
     ServiceRevision,
     service_documents,
 )
-from coordination.catalogue.texts import REFERENCE, clean_map, missing_languages
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.library.models import Collection, Document
 from coordination.library.queries import visible_to
 from coordination.policy import can, require
 from coordination.taxonomy import SERVICE_AREAS
+from coordination.texts import REFERENCE, clean_map, missing_languages
 from coordination.timeutil import utcnow
 
 OUTCOMES = {outcome.value for outcome in Outcome}

@@ -18,7 +18,6 @@ from coordination.catalogue.models import (
     Criterion,
     Outcome,
 )
-from coordination.catalogue.texts import LANGUAGES, localize
 from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import PermissionDenied
 from coordination.extensions import db
@@ -28,6 +27,7 @@ from coordination.i18n import current_language
 from coordination.library.freshness import AREA as LIBRARY_AREA
 from coordination.policy import can, require
 from coordination.taxonomy import SERVICE_AREAS
+from coordination.texts import LANGUAGES, localize
 from coordination.timeutil import utcnow
 
 bp.record_once(lambda _state: freshness.watch_catalogue_changes())

@@ -8,12 +8,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordination.announcements.rules import latest_announcements
-from coordination.catalogue.texts import localize
 from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.extensions import db
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.main import bp, home
+from coordination.texts import localize
 from coordination.timeutil import utcnow
 
 # The home page is kept per person for a minute at most (forms open and close, commitments fall

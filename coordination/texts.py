@@ -1,8 +1,9 @@
 """Texts kept in three languages as a JSON map {"en": ..., "fr": ..., "ar": ...}.
 
-A map per text rather than a translation table: a service's texts are read and saved together,
-and a revision snapshots them as they are. English is the reference language; a reader whose
-language is missing gets the English text with a visible mark.
+Shared by every area whose records carry their own translations (services, criteria,
+announcements). A map per text rather than a translation table: a record's texts are read and
+saved together, and a revision snapshots them as they are. English is the reference language; a
+reader whose language is missing gets the English text with a visible mark.
 """
 
 from dataclasses import dataclass
