@@ -106,8 +106,8 @@ def register_blueprints(app: Flask) -> None:
     from coordination.mail import views as _mail_views  # noqa: F401
     from coordination.main import views as _main_views  # noqa: F401
     from coordination.reports import views as _reports_views  # noqa: F401
-    from coordination.roundtables import follow_up_views as _follow_up_views  # noqa: F401
     from coordination.roundtables import views as _roundtables_views  # noqa: F401
+    from coordination.roundtables.follow_up import views as _follow_up_views  # noqa: F401
     from coordination.suggestions import views as _suggestions_views
 
     for area in (main, auth, directory, roundtables, feedback, reports, library, audit, mail):

@@ -12,7 +12,7 @@ from coordination.auth.models import Role, User
 from coordination.auth.rules import INVITATION, find_user_by_email, make_token, normalize_email
 from coordination.extensions import db
 from coordination.mail.outbox import send_due
-from coordination.roundtables.actions import remind_owners
+from coordination.roundtables.follow_up.actions import remind_owners
 from coordination.roundtables.reminders import send_reminders
 from coordination.timeutil import utcnow
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.extensions import db
-from coordination.roundtables.actions import carry_matters_arising
+from coordination.roundtables.follow_up.actions import carry_matters_arising
 from coordination.roundtables.models import (
     ActionItem,
     ActionItemNote,

@@ -14,7 +14,7 @@ from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.policy import can, require
 from coordination.reports import bp, engagement, record
-from coordination.roundtables.actions import STATUS_LABELS as ACTION_STATUS_LABELS
+from coordination.roundtables.follow_up.actions import STATUS_LABELS as ACTION_STATUS_LABELS
 from coordination.spreadsheets import to_csv, to_xlsx
 from coordination.taxonomy import SDGS
 from coordination.timeutil import utcnow

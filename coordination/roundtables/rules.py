@@ -12,7 +12,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.policy import can, require
 from coordination.records import apply_changes
-from coordination.roundtables.actions import carry_matters_arising
+from coordination.roundtables.follow_up.actions import carry_matters_arising
 from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series
 from coordination.roundtables.registrations import mail_registrants
 from coordination.roundtables.signals import roundtable_completed, roundtable_prepared

@@ -25,7 +25,7 @@ from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
 from coordination.roundtables import registrations as rules_registrations
 from coordination.roundtables.calendar import calendar_of
-from coordination.roundtables.follow_up_views import event_page_context
+from coordination.roundtables.follow_up.views import event_page_context
 from coordination.roundtables.forms import (
     AgendaItemForm,
     CancelForm,

@@ -6,7 +6,7 @@ from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, Te
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from coordination.forms import blank_to_none
-from coordination.roundtables.actions import STATUS_LABELS
+from coordination.roundtables.follow_up.actions import STATUS_LABELS
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 
 

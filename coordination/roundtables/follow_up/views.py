@@ -17,9 +17,10 @@ from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.policy import can, require
-from coordination.roundtables import actions, bp
-from coordination.roundtables import minutes as rules_minutes
-from coordination.roundtables.follow_up_forms import (
+from coordination.roundtables import bp
+from coordination.roundtables.follow_up import actions
+from coordination.roundtables.follow_up import minutes as rules_minutes
+from coordination.roundtables.follow_up.forms import (
     ActionItemForm,
     BoardFilterForm,
     CirculateForm,
