@@ -35,6 +35,14 @@ class Series(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+# The people an organizer has asked to help with the check-in on the day.
+check_in_helpers = db.Table(
+    "check_in_helpers",
+    db.Column("roundtable_id", ForeignKey("roundtables.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Roundtable(db.Model):
     __tablename__ = "roundtables"
     __table_args__ = (
@@ -70,14 +78,13 @@ class Roundtable(db.Model):
     # Every registration change first updates this row, so that concurrent registrations for one
     # roundtable queue on its lock (a row lock on PostgreSQL, the write lock on SQLite).
     registrations_version: Mapped[int] = mapped_column(default=0)
-    # Ids of the people an organizer has asked to help with the check-in on the day.
-    check_in_helpers: Mapped[list] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     series: Mapped[Series | None] = relationship()
     created_by: Mapped[User | None] = relationship()
+    helpers: Mapped[list[User]] = relationship(secondary=check_in_helpers, order_by=User.name)
     agenda: Mapped[list["AgendaItem"]] = relationship(
         back_populates="roundtable", order_by="AgendaItem.position", cascade="all, delete-orphan"
     )

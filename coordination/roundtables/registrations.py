@@ -379,27 +379,15 @@ def mail_registrants(roundtable: Roundtable, template: str, **context) -> list[s
     return [person.email for person in holders]
 
 
-def check_in_helpers(roundtable: Roundtable) -> list[User]:
-    """The people an organizer asked to help with the check-in, by name."""
-    if not roundtable.check_in_helpers:
-        return []
-    return list(
-        db.session.scalars(
-            select(User).where(User.id.in_(roundtable.check_in_helpers)).order_by(func.lower(User.name))
-        )
-    )
-
-
 def add_check_in_helper(actor, roundtable: Roundtable, email: str) -> User:
     """Let someone of the directory check people in on the day; they are mailed the page's link."""
     require(actor, "roundtable.delegate_check_in", roundtable)
     helper = find_user_by_email(normalize_email(email))
     if helper is None or not helper.active:
         raise ValidationFailed(_l("Nobody active in the directory uses this email address."), field="email")
-    if helper.id in roundtable.check_in_helpers or can(helper, "roundtable.check_in", roundtable):
+    if can(helper, "roundtable.check_in", roundtable):
         raise ValidationFailed(_l("%(name)s can already check people in.", name=helper.name), field="email")
-    # A new list, so that the JSON column is seen as changed.
-    roundtable.check_in_helpers = [*roundtable.check_in_helpers, helper.id]
+    roundtable.helpers.append(helper)
     queue_mail(
         helper.email, "check_in_helper", helper.preferred_language, person=helper, roundtable=roundtable
     )
@@ -409,8 +397,8 @@ def add_check_in_helper(actor, roundtable: Roundtable, email: str) -> User:
 
 def remove_check_in_helper(actor, roundtable: Roundtable, helper: User) -> None:
     require(actor, "roundtable.delegate_check_in", roundtable)
-    if helper.id in roundtable.check_in_helpers:
-        roundtable.check_in_helpers = [i for i in roundtable.check_in_helpers if i != helper.id]
+    if helper in roundtable.helpers:
+        roundtable.helpers.remove(helper)
         record_event(actor, "roundtables.check_in.undelegate", roundtable, helper=helper.email)
 
 

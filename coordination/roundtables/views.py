@@ -492,7 +492,7 @@ def _check_in_page(
             counts=rules_registrations.check_in_counts(roundtable),
             form=form,
             helper_form=(helper_form or CheckInHelperForm(formdata=None)) if delegates else None,
-            helpers=rules_registrations.check_in_helpers(roundtable) if delegates else [],
+            helpers=roundtable.helpers if delegates else [],
         )
 
     if walk_in_form is None and helper_form is None:

@@ -16,7 +16,7 @@ from tests.roundtables.conftest import make_roundtable
 @pytest.fixture
 def day(app, member, organization):
     """A published roundtable with two seats per organization, Sudan invited, `member` helping."""
-    roundtable = make_roundtable(seats_per_organization=2, check_in_helpers=[member.id])
+    roundtable = make_roundtable(seats_per_organization=2, helpers=[member])
     db.session.add(Invitation(roundtable=roundtable, organization=organization))
     db.session.commit()
     helper = app.test_client()
