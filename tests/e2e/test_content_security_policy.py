@@ -138,6 +138,13 @@ def test_organizer_pages_run_under_the_policy(page: Page, demo_dataset):
     page.get_by_label("Name or organization").fill("Sudan")
     expect(page).to_have_url(re.compile(r"\?q=Sudan"))
     assert page.evaluate("window.notReloaded") is True
+    # htmx evaluates no code, and keeps no copy of the page (people's names) in sessionStorage.
+    assert page.evaluate("htmx.config.allowEval") is False
+    assert page.evaluate("sessionStorage.getItem('htmx-history-cache')") is None
+    page.go_back()  # without a copy, htmx reloads the whole page
+    expect(page).not_to_have_url(re.compile(r"\?q="))
+    expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
+    expect(page.get_by_label("Name or organization")).to_have_value("")
     watcher.collect()
 
     assert watcher.problems == []
