@@ -9,9 +9,14 @@ from urllib.parse import urlsplit
 
 import icalendar
 import pytest
+from flask_wtf import FlaskForm
+from wtforms import URLField
+from wtforms.fields.core import UnboundField
+from wtforms.validators import URL
 
 from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.forms import SafeURL
 from coordination.roundtables.models import Roundtable
 from tests.conftest import login
 from tests.factories import make_organization
@@ -200,3 +205,27 @@ def test_markdown_web_mail_and_relative_links_stay_links(client, member):
     page = client.get(f"/roundtables/{roundtable.id}").get_data(as_text=True)
     for href in ("https://egypt.iom.int", "mailto:rt@iom.example", "/library"):
         assert f'href="{href}"' in page
+
+
+def _subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from _subclasses(subclass)
+
+
+def test_every_link_field_of_every_form_checks_the_scheme(app):
+    """A guard for link fields added later: each URLField, and each field with WTForms' URL(),
+    carries SafeURL."""
+    unchecked = []
+    for form in _subclasses(FlaskForm):
+        for cls in form.__mro__:
+            for name, value in vars(cls).items():
+                if not isinstance(value, UnboundField):
+                    continue
+                validators = value.kwargs.get("validators") or (value.args[1] if len(value.args) > 1 else [])
+                is_link = issubclass(value.field_class, URLField) or any(
+                    isinstance(v, URL) for v in validators
+                )
+                if is_link and not any(isinstance(v, SafeURL) for v in validators):
+                    unchecked.append(f"{form.__module__}.{form.__name__}.{name}")
+    assert unchecked == []
