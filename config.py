@@ -57,6 +57,9 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # Sent as Strict-Transport-Security when not empty; production only (browsers ignore it over
+    # plain HTTP, but a development machine answering on https://localhost would be pinned).
+    STRICT_TRANSPORT_SECURITY = ""
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session: a long form must not expire under a diplomat
@@ -116,6 +119,9 @@ class ProductionConfig(Config):
     DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'roundtable.db'}"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    STRICT_TRANSPORT_SECURITY = os.environ.get(
+        "STRICT_TRANSPORT_SECURITY", "max-age=31536000; includeSubDomains"
+    )
 
 
 class TestingConfig(Config):

@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     from coordination.library.freshness import watch_library_changes
     from coordination.mail.outbox import send_queued_after_request
     from coordination.roundtables.freshness import watch_roundtable_changes
+    from coordination.security_headers import register as register_security_headers
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_DIR / "migrations"))
@@ -55,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
     app.after_request(send_queued_after_request)
+    register_security_headers(app)
     watch_directory_changes()
     watch_roundtable_changes()
     watch_library_changes()

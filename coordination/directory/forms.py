@@ -4,11 +4,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField, URLField
-from wtforms.validators import URL, AnyOf, DataRequired, Email, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
 from coordination.auth.forms import LANGUAGE_CHOICES
 from coordination.directory.countries import CountryField
-from coordination.forms import blank_to_none
+from coordination.forms import SafeURL, blank_to_none
 
 KIND_LABELS = {
     "embassy": _l("Embassy"),
@@ -41,7 +41,7 @@ class OrganizationForm(FlaskForm):
     )
     phone = TelField(_l("Phone"), validators=[Optional(), Length(max=50)], filters=[blank_to_none])
     website = URLField(
-        _l("Website"), validators=[Optional(), URL(), Length(max=300)], filters=[blank_to_none]
+        _l("Website"), validators=[Optional(), SafeURL(), Length(max=300)], filters=[blank_to_none]
     )
 
     def validate(self, extra_validators=None) -> bool:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from coordination import i18n
 from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.fragments import csrf_token, fragments
-from coordination.markup import render_markdown
+from coordination.markup import render_markdown, web_link
 from coordination.policy import can
 
 
@@ -29,6 +29,7 @@ def register(app: Flask) -> None:
         }
 
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["web_link"] = web_link
     app.jinja_env.filters["in_zone"] = i18n.format_in_zone
     app.jinja_env.filters["time_in_zone"] = i18n.format_time_in_zone
     app.jinja_env.globals["page_url"] = page_url

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from coordination.auth.models import User
 from coordination.extensions import db
+from coordination.markup import is_safe_link
 from coordination.roundtables.models import Registration, RegistrationStatus, Roundtable, RoundtableStatus
 from coordination.timeutil import utcnow
 
@@ -26,13 +27,15 @@ def roundtable_event(roundtable: Roundtable) -> icalendar.Event:
     event.add("dtend", roundtable.ends_at.astimezone(zone))
     event.add("summary", roundtable.title)
     page = url_for("roundtables.detail", roundtable_id=roundtable.id, _external=True)
-    description = "\n\n".join(part for part in (roundtable.description, roundtable.online_url, page) if part)
+    # Calendar programs make the URL clickable: an old row's javascript: link is left out.
+    online = roundtable.online_url if is_safe_link(roundtable.online_url) else None
+    description = "\n\n".join(part for part in (roundtable.description, online, page) if part)
     event.add("description", description)
     if roundtable.venue:
         event.add("location", roundtable.venue)
-    elif roundtable.online_url:
-        event.add("location", roundtable.online_url)
-    event.add("url", roundtable.online_url or page)
+    elif online:
+        event.add("location", online)
+    event.add("url", online or page)
     event.add("status", "CANCELLED" if roundtable.status == RoundtableStatus.CANCELLED else "CONFIRMED")
     return event
 

@@ -12,12 +12,12 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from coordination.auth.forms import LANGUAGE_CHOICES
 from coordination.directory.fields import OrganizationField
-from coordination.forms import blank_to_none
+from coordination.forms import SafeURL, blank_to_none
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 
 TIMEZONES = [
@@ -48,7 +48,7 @@ class RoundtableForm(FlaskForm):
     ends_at = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
     venue = StringField(_l("Venue"), validators=[Optional(), Length(max=300)], filters=[blank_to_none])
     online_url = URLField(
-        _l("Online link"), validators=[Optional(), URL(), Length(max=500)], filters=[blank_to_none]
+        _l("Online link"), validators=[Optional(), SafeURL(), Length(max=500)], filters=[blank_to_none]
     )
     languages = CheckboxesField(
         _l("Working languages"), choices=list(WORKING_LANGUAGES.items()), default=["en"]

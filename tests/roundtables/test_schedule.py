@@ -85,7 +85,7 @@ def test_the_series_is_reused_whatever_its_case(client, organizer):
             "Registrations must close before the roundtable starts.",
         ),
         ({"capacity": "2"}, "Seats per organization cannot exceed the total capacity."),
-        ({"online_url": "not a link"}, "Invalid URL."),
+        ({"online_url": "not a link"}, "Give a web address starting with http:// or https://."),
     ],
 )
 def test_inconsistent_schedules_are_explained_and_the_input_kept(client, organizer, changes, message):

@@ -149,7 +149,7 @@ def test_a_support_is_withdrawn_after_a_confirmation(client, suggestion, other_f
     db.session.commit()
     login(client, other_focal_point)
     page = _text(client.get(f"/suggestions/{suggestion.id}"))
-    assert "return confirm(this.dataset.question)" in page and "Withdraw your organization" in page
+    assert 'data-question="Withdraw your organization' in page
     client.post(f"/suggestions/{suggestion.id}/support/withdraw")
     assert db.session.scalar(select(func.count(SuggestionSupport.id))) == 0
 
