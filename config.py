@@ -27,6 +27,11 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _list(name: str) -> list[str] | None:
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
 def _database_url(variable: str, default: str) -> str:
     url = os.environ.get(variable) or default
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
@@ -45,8 +50,14 @@ class Config:
 
     ENV_NAME = "development"
     SITE_NAME = os.environ.get("SITE_NAME", "Roundtable")
-    # Where links printed by commands (outside a request) point.
+    # The public address: every absolute link (mail, feeds, calendars, commands) is built on it,
+    # never on the Host header of a request, which the client chooses.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Host names a request may carry (Flask refuses others with 400); None accepts any.
+    TRUSTED_HOSTS: list[str] | None = None
+    # How many reverse proxies stand in front of the application: each appends the address it
+    # heard from to X-Forwarded-For, so the client's is that many entries from the end.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
 
@@ -116,6 +127,8 @@ class ProductionConfig(Config):
     DEFAULT_DATABASE_URL = f"sqlite:///{INSTANCE_DIR / 'roundtable.db'}"
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    # Comma-separated; unset, only the host of BASE_URL (see create_app).
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
 
 
 class TestingConfig(Config):

@@ -2,8 +2,10 @@
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
 from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,12 +26,23 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Production answers only its own host names; behind proxies, the client's address is used."""
+    if app.config["ENV_NAME"] == "production" and not app.config["TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
+    if count := app.config["PROXY_COUNT"]:
+        # Otherwise every request seems to come from the proxy, and one client's failed sign-ins
+        # would throttle everyone.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
 
 def register_extensions(app: Flask) -> None:

@@ -42,6 +42,7 @@ def test_production_app_keeps_login_limits_in_redis(app, member):
         RATELIMIT_KEY_PREFIX=prefix,
         LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes",
         SECRET_KEY="production test secret",
+        BASE_URL="http://localhost",  # the test client's host, which production must trust
     )
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     try:

@@ -4,13 +4,13 @@ import secrets
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask import url_for
 from sqlalchemy import select
 
 from coordination.auth.models import User
 from coordination.extensions import db
 from coordination.roundtables.models import Registration, RegistrationStatus, Roundtable, RoundtableStatus
 from coordination.timeutil import utcnow
+from coordination.urls import external_url
 
 PRODID = "-//IOM Egypt//Roundtable//EN"
 
@@ -25,7 +25,7 @@ def roundtable_event(roundtable: Roundtable) -> icalendar.Event:
     event.add("dtstart", roundtable.starts_at.astimezone(zone))
     event.add("dtend", roundtable.ends_at.astimezone(zone))
     event.add("summary", roundtable.title)
-    page = url_for("roundtables.detail", roundtable_id=roundtable.id, _external=True)
+    page = external_url("roundtables.detail", roundtable_id=roundtable.id)
     description = "\n\n".join(part for part in (roundtable.description, roundtable.online_url, page) if part)
     event.add("description", description)
     if roundtable.venue:
