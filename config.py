@@ -68,6 +68,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+    # An organizer who sends no request for this long is signed out (and gets no remember cookie).
+    ORGANIZER_IDLE_MINUTES = int(os.environ.get("ORGANIZER_IDLE_MINUTES", "30"))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session: a long form must not expire under a diplomat

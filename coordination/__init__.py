@@ -48,7 +48,7 @@ def register_proxies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from coordination import i18n
     from coordination.announcements.freshness import watch_announcement_changes
-    from coordination.auth.session import load_user
+    from coordination.auth.session import end_idle_organizer_session, load_user
     from coordination.directory.freshness import watch_directory_changes
     from coordination.library.freshness import watch_library_changes
     from coordination.mail.outbox import send_queued_after_request
@@ -66,6 +66,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
+    app.before_request(end_idle_organizer_session)
     app.after_request(send_queued_after_request)
     watch_directory_changes()
     watch_roundtable_changes()

@@ -24,7 +24,7 @@ def _serializer() -> URLSafeSerializer:
 
 def feed_key(user) -> str:
     """The key in a person's feed address; it stops working when they are signed out everywhere."""
-    return _serializer().dumps(user.get_id())
+    return _serializer().dumps(f"{user.id}:{user.login_stamp}")
 
 
 def user_for_feed_key(key: str | None):

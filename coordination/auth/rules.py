@@ -59,6 +59,11 @@ def record_login(user: User) -> None:
     record_event(user, "auth.login", user)
 
 
+def end_sessions(user: User) -> None:
+    """Sign `user` out on every device: their session and remember cookies stop working."""
+    user.session_generation += 1
+
+
 def record_failed_login(email: str) -> None:
     """Audit a failed sign-in against the address typed (which may match no account)."""
     record_event(None, "auth.login_failed", None, email=normalize_email(email)[:254])

@@ -12,6 +12,7 @@ from coordination.auth.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from coordination.auth.session import start_session
 from coordination.errors import ValidationFailed
 from coordination.extensions import db, limiter
 from coordination.forms import attach_error
@@ -43,7 +44,7 @@ def login():
         if user is not None:
             rules.record_login(user)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             session["language"] = user.preferred_language
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
         rules.record_failed_login(form.email.data)
@@ -55,6 +56,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    rules.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -105,7 +108,7 @@ def accept_invitation(token: str):
         else:
             rules.record_login(user)
             db.session.commit()
-            login_user(user)
+            start_session(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/set_password.html", form=form, user=user, purpose="invitation")
