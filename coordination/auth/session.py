@@ -40,7 +40,10 @@ def start_session(user: User, remember: bool = False) -> None:
 
 def end_idle_organizer_session():
     """Before each request: sign an organizer out after ORGANIZER_IDLE_MINUTES without one."""
-    if request.endpoint == "static" or not current_user.is_authenticated or not current_user.is_organizer:
+    # No endpoint: a 404, or a Host outside TRUSTED_HOSTS, which gets its 400 and nothing else.
+    if request.endpoint in (None, "static"):
+        return None
+    if not current_user.is_authenticated or not current_user.is_organizer:
         return None
     now = int(time.time())
     seen = session.get(SEEN_AT)

@@ -10,6 +10,7 @@ import pytest
 from coordination import create_app
 from coordination.announcements.feed import feed_key
 from coordination.announcements.rules import post_announcement
+from coordination.auth.session import SEEN_AT
 from coordination.extensions import db
 from tests.conftest import body_text, login
 from tests.roundtables.conftest import make_roundtable
@@ -131,3 +132,14 @@ def test_production_serves_the_hosts_it_is_told_to_trust(production_app):
     client = production_app(TRUSTED_HOSTS=["roundtable.example", "www.roundtable.example"]).test_client()
     assert client.get("/login", headers={"Host": "www.roundtable.example"}).status_code == 200
     assert client.get("/login", headers=FORGED).status_code == 400
+
+
+def test_an_idle_organizer_behind_a_forged_host_gets_the_plain_refusal(app, client, organizer, monkeypatch):
+    monkeypatch.setitem(app.config, "TRUSTED_HOSTS", ["localhost"])
+    login(client, organizer)
+    with client.session_transaction() as session:
+        session[SEEN_AT] = 0  # idle for ages: the sign-out would redirect, were there a host to link to
+    client.set_cookie("session", client.get_cookie("session").value, domain="evil.example")
+    refused = client.get("/profile", headers=FORGED)
+    assert refused.status_code == 400
+    assert "Bad request" in refused.get_data(as_text=True)
