@@ -27,6 +27,11 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+def _list(name: str) -> list[str] | None:
+    items = [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+    return items or None
+
+
 def _database_url(variable: str, default: str) -> str:
     url = os.environ.get(variable) or default
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
@@ -45,8 +50,14 @@ class Config:
 
     ENV_NAME = "development"
     SITE_NAME = os.environ.get("SITE_NAME", "Roundtable")
-    # Where links printed by commands (outside a request) point.
+    # The public address: every absolute link (mail, feeds, calendars, commands) is built on it,
+    # never on the Host header of a request, which the client chooses.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Host names a request may carry (Flask refuses others with 400); None accepts any.
+    TRUSTED_HOSTS: list[str] | None = None
+    # How many reverse proxies stand in front of the application: each appends the address it
+    # heard from to X-Forwarded-For, so the client's is that many entries from the end.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
     PREFERRED_URL_SCHEME = os.environ.get("PREFERRED_URL_SCHEME", "http")
     SERVER_NAME = os.environ.get("SERVER_NAME") or None
 
@@ -60,6 +71,8 @@ class Config:
     # Sent as Strict-Transport-Security when not empty; production only (browsers ignore it over
     # plain HTTP, but a development machine answering on https://localhost would be pinned).
     STRICT_TRANSPORT_SECURITY = ""
+    # An organizer who sends no request for this long is signed out (and gets no remember cookie).
+    ORGANIZER_IDLE_MINUTES = int(os.environ.get("ORGANIZER_IDLE_MINUTES", "30"))
 
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # tied to the session: a long form must not expire under a diplomat
@@ -81,8 +94,13 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "roundtable")
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes")
-    LOGIN_LIMIT_PER_ACCOUNT = os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Failed sign-ins only. The client's address (see PROXY_COUNT) across accounts, and each
+    # account from each address, with longer waits as failures go on; never an account alone,
+    # which would let anyone lock its owner out.
+    LOGIN_LIMIT_PER_ADDRESS = os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 15 minutes; 60 per day")
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = os.environ.get(
+        "LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS", "5 per 15 minutes; 10 per hour; 20 per day"
+    )
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
     # The largest request, so the largest library upload: 50 MB unless set (bytes).
@@ -122,6 +140,8 @@ class ProductionConfig(Config):
     STRICT_TRANSPORT_SECURITY = os.environ.get(
         "STRICT_TRANSPORT_SECURITY", "max-age=31536000; includeSubDomains"
     )
+    # Comma-separated; unset, only the host of BASE_URL (see create_app).
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS")
 
 
 class TestingConfig(Config):

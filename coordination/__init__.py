@@ -2,8 +2,10 @@
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import load_config
 from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -24,6 +26,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
+    register_proxies(app)
     register_extensions(app)
     register_policies()
     register_blueprints(app)
@@ -33,10 +36,20 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     return app
 
 
+def register_proxies(app: Flask) -> None:
+    """Production answers only its own host names; behind proxies, the client's address is used."""
+    if app.config["ENV_NAME"] == "production" and not app.config["TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"] = [urlsplit(app.config["BASE_URL"]).hostname]
+    if count := app.config["PROXY_COUNT"]:
+        # Otherwise every request seems to come from the proxy, and one client's failed sign-ins
+        # would throttle everyone.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
 def register_extensions(app: Flask) -> None:
     from coordination import i18n
     from coordination.announcements.freshness import watch_announcement_changes
-    from coordination.auth.session import load_user
+    from coordination.auth.session import end_idle_organizer_session, load_user
     from coordination.directory.freshness import watch_directory_changes
     from coordination.library.freshness import watch_library_changes
     from coordination.mail.outbox import send_queued_after_request
@@ -55,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
+    app.before_request(end_idle_organizer_session)
     app.after_request(send_queued_after_request)
     register_security_headers(app)
     watch_directory_changes()

@@ -4,7 +4,7 @@ import time
 from datetime import UTC, datetime
 
 import click
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 
 from coordination import demo
 from coordination.audit.rules import record_event
@@ -15,6 +15,7 @@ from coordination.mail.outbox import send_due
 from coordination.roundtables.follow_up.actions import remind_owners
 from coordination.roundtables.reminders import send_reminders
 from coordination.timeutil import utcnow
+from coordination.urls import external_url
 
 
 def register(app: Flask) -> None:
@@ -60,8 +61,7 @@ def create_organizer(email: str, name: str | None) -> None:
     db.session.flush()
     record_event(None, "auth.role.change", user, new=Role.ORGANIZER, via="create-organizer")
     db.session.commit()
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        link = url_for("auth.accept_invitation", token=make_token(user, INVITATION), _external=True)
+    link = external_url("auth.accept_invitation", token=make_token(user, INVITATION))
     click.echo(f"{email} is an organizer. Set the password within 7 days, once, at:\n{link}")
 
 

@@ -69,6 +69,7 @@ def app(tmp_path_factory):
         SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory),
         UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")),
         SERVER_NAME="roundtable.test",
+        BASE_URL="http://roundtable.test",
     )
     application.test_client_class = IsolatedClient
     with application.app_context():

@@ -40,8 +40,9 @@ def test_production_app_keeps_login_limits_in_redis(app, member):
         os.environ,
         RATELIMIT_STORAGE_URI=REDIS_URL,
         RATELIMIT_KEY_PREFIX=prefix,
-        LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes",
+        LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS="3 per 15 minutes",
         SECRET_KEY="production test secret",
+        BASE_URL="http://localhost",  # the test client's host, which production must trust
     )
     database_url = app.config["SQLALCHEMY_DATABASE_URI"]
     try:

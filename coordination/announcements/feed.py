@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
@@ -12,6 +12,7 @@ from coordination.markup import render_markdown
 from coordination.policy import can
 from coordination.texts import localize
 from coordination.timeutil import utcnow
+from coordination.urls import external_url
 
 ATOM = "http://www.w3.org/2005/Atom"
 _SALT = "announcements-feed"
@@ -23,7 +24,7 @@ def _serializer() -> URLSafeSerializer:
 
 def feed_key(user) -> str:
     """The key in a person's feed address; it stops working when they are signed out everywhere."""
-    return _serializer().dumps(user.get_id())
+    return _serializer().dumps(f"{user.id}:{user.login_stamp}")
 
 
 def user_for_feed_key(key: str | None):
@@ -52,16 +53,14 @@ def atom_feed(announcements, language: str, title: str, self_url: str, reader) -
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": language})
     _text(feed, "title", title)
-    _text(feed, "id", url_for("announcements.index", _external=True))
+    _text(feed, "id", external_url("announcements.index"))
     updated = max((item.updated_at for item in announcements), default=utcnow())
     _text(feed, "updated", updated.isoformat())
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": self_url})
-    ET.SubElement(
-        feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": url_for("announcements.index", _external=True)}
-    )
+    ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": external_url("announcements.index")})
     _text(ET.SubElement(feed, f"{{{ATOM}}}author"), "name", current_app.config["SITE_NAME"])
     for item in announcements:
-        page = url_for("announcements.detail", announcement_id=item.id, _external=True)
+        page = external_url("announcements.detail", announcement_id=item.id)
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
         entry_title = localize(item.texts.get("title"), language)
         _text(
@@ -75,7 +74,7 @@ def atom_feed(announcements, language: str, title: str, self_url: str, reader) -
         _text(entry, "updated", item.updated_at.isoformat())
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": page})
         if item.document is not None and can(reader, "document.view", item.document):
-            document_page = url_for("library.document", document_id=item.document.id, _external=True)
+            document_page = external_url("library.document", document_id=item.document.id)
             related = {"rel": "related", "href": document_page, "title": item.document.title}
             ET.SubElement(entry, f"{{{ATOM}}}link", related)
         body = localize(item.texts.get("body"), language)

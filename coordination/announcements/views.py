@@ -13,6 +13,7 @@ from coordination.forms import ConfirmForm, run_rule
 from coordination.i18n import current_language
 from coordination.policy import require
 from coordination.texts import LANGUAGES, localize
+from coordination.urls import external_url
 
 PER_PAGE = 20
 FEED_SIZE = 30
@@ -40,7 +41,7 @@ def index():
     return render_template(
         "announcements/index.html",
         page=page,
-        feed_url=url_for("announcements.atom", key=feed.feed_key(current_user), _external=True),
+        feed_url=external_url("announcements.atom", key=feed.feed_key(current_user)),
     )
 
 
@@ -146,7 +147,7 @@ def atom():
             items,
             language,
             title=_("Announcements · %(site)s", site=current_app.config["SITE_NAME"]),
-            self_url=request.url,
+            self_url=external_url("announcements.atom", **request.args.to_dict()),
             reader=reader,
         )
     return Response(body, mimetype="application/atom+xml")

@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Part of the session id: changing it (new password) signs every other session out.
     login_stamp: Mapped[str] = mapped_column(String(32), default=new_login_stamp)
+    # Also part of the session id, and raised at sign-out: ends every session and remember cookie
+    # without spending reset links or feed keys, which hang on login_stamp alone.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The sign-in before the last: the home page shows what is new since then.
     previous_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -79,7 +82,7 @@ class User(UserMixin, db.Model):
         return self.role == Role.FOCAL_POINT
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.login_stamp}"
+        return f"{self.id}:{self.login_stamp}:{self.session_generation}"
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email!r}>"

@@ -1,5 +1,6 @@
 """Accounts: passwords, signed single-use links, invitations, resets and sign-in."""
 
+import functools
 import hashlib
 
 from flask import current_app
@@ -19,8 +20,12 @@ from coordination.timeutil import utcnow
 INVITATION = "invitation"
 RESET = "reset"
 
-# Checked against when the address is unknown, so that both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the address is unknown: made the way real hashes are, it costs the
+    same to check, so the time of an answer does not tell whether the address has an account."""
+    return generate_password_hash("not a real password", method=method)
 
 
 def normalize_email(email: str) -> str:
@@ -45,7 +50,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active account matching these credentials, or None."""
     user = find_user_by_email(email)
     if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
@@ -57,6 +62,11 @@ def record_login(user: User) -> None:
     user.previous_login_at = user.last_login_at
     user.last_login_at = utcnow()
     record_event(user, "auth.login", user)
+
+
+def end_sessions(user: User) -> None:
+    """Sign `user` out on every device: their session and remember cookies stop working."""
+    user.session_generation += 1
 
 
 def record_failed_login(email: str) -> None:
@@ -153,11 +163,22 @@ def accept_invitation(user: User, password: str) -> None:
     record_event(user, "auth.invitation.accept", user)
 
 
-def request_password_reset(email: str) -> None:
-    """Mail a reset link if an active account has this address; says nothing either way."""
+def request_password_reset(email: str) -> int | None:
+    """Audit a reset request; returns the id of the active account to mail (see send_reset_link),
+    or None. The same work either way: the mail is for after the answer."""
     user = find_user_by_email(email)
     if user is None or not user.active:
         record_event(None, "auth.reset.unknown_address", None, email=normalize_email(email)[:254])
+        return None
+    record_event(None, "auth.reset.request", user)
+    return user.id
+
+
+def send_reset_link(user_id: int | None) -> None:
+    """Queue the mail with a link to choose a new password, for the account request_password_reset
+    found (nothing for None, or if it has been deactivated since)."""
+    user = db.session.get(User, user_id) if user_id is not None else None
+    if user is None or not user.active:
         return
     queue_mail(
         user.email,
@@ -167,7 +188,6 @@ def request_password_reset(email: str) -> None:
         token=make_token(user, RESET),
         hours=current_app.config["RESET_TOKEN_MAX_AGE"] // 3600,
     )
-    record_event(None, "auth.reset.request", user)
 
 
 def reset_password(user: User, password: str) -> None:

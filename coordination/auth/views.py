@@ -2,6 +2,7 @@
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from coordination.auth import bp, rules
@@ -12,14 +13,18 @@ from coordination.auth.forms import (
     ProfileForm,
     SetPasswordForm,
 )
+from coordination.auth.session import start_session
 from coordination.errors import ValidationFailed
 from coordination.extensions import db, limiter
 from coordination.forms import attach_error
+from coordination.mail.outbox import queue_after_response
 from coordination.main.views import safe_next
 
 
-def _account_key() -> str:
-    return "login-account:" + rules.normalize_email(request.form.get("email", ""))
+def _account_and_address_key() -> str:
+    # Never the account alone: every address is in the directory, so anyone could lock anyone out.
+    email = rules.normalize_email(request.form.get("email", ""))
+    return f"login-account:{email}|{get_remote_address()}"
 
 
 def _failed(response) -> bool:
@@ -29,8 +34,8 @@ def _failed(response) -> bool:
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed)
 @limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-    key_func=_account_key,
+    lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS"],
+    key_func=_account_and_address_key,
     methods=["POST"],
     deduct_when=_failed,
 )
@@ -43,7 +48,7 @@ def login():
         if user is not None:
             rules.record_login(user)
             db.session.commit()
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             session["language"] = user.preferred_language
             return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
         rules.record_failed_login(form.email.data)
@@ -55,6 +60,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    rules.end_sessions(current_user)
+    db.session.commit()
     logout_user()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -65,9 +72,10 @@ def logout():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        rules.request_password_reset(form.email.data)
+        user_id = rules.request_password_reset(form.email.data)
         db.session.commit()
-        # The same answer whether or not the address has an account.
+        queue_after_response(lambda: rules.send_reset_link(user_id))
+        # The same answer, after the same work, whether or not the address has an account.
         flash(
             _("If an account uses this address, we have sent it a link to choose a new password."),
             "info",
@@ -105,7 +113,7 @@ def accept_invitation(token: str):
         else:
             rules.record_login(user)
             db.session.commit()
-            login_user(user)
+            start_session(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/set_password.html", form=form, user=user, purpose="invitation")

@@ -12,7 +12,14 @@ from coordination.fragments import watch
 AREA = "directory"
 
 # Changes to these alone leave every directory page as it was (a sign-in, a session stamp).
-UNSHOWN_USER_FIELDS = {"last_login_at", "previous_login_at", "login_stamp", "updated_at", "calendar_token"}
+UNSHOWN_USER_FIELDS = {
+    "last_login_at",
+    "previous_login_at",
+    "login_stamp",
+    "session_generation",
+    "updated_at",
+    "calendar_token",
+}
 
 
 def watch_directory_changes() -> None:

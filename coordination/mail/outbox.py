@@ -10,7 +10,7 @@ import smtplib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app, g, has_request_context, render_template
+from flask import after_this_request, current_app, g, has_request_context, render_template
 from flask_babel import force_locale
 from flask_mail import Message
 from sqlalchemy import or_, update
@@ -175,6 +175,36 @@ def send_queued_after_request(response):
         db.session.rollback()
         log.exception("delivering mail after the request failed")
     return response
+
+
+def queue_after_response(compose) -> None:
+    """Call `compose()` (which queues mail) once the answer has gone out, then commit and deliver.
+
+    For answers whose time must not tell what was mailed: a reset link goes out only when the
+    address has an account. What fails is logged; delivery failures are left to the worker.
+    """
+    app = current_app._get_current_object()
+
+    def run():
+        # Its own application context (so its own database session), and a request on BASE_URL
+        # as mail rendered in a request would have.
+        with app.app_context(), app.test_request_context(base_url=app.config["BASE_URL"]):
+            try:
+                compose()
+                db.session.commit()
+                ids = g.pop("outbox_queued", None)
+                if ids and app.config["OUTBOX_SEND_AFTER_REQUEST"]:
+                    send_due(ids=ids)
+            except Exception:
+                db.session.rollback()
+                log.exception("queueing mail after the response failed")
+            finally:
+                db.session.remove()
+
+    @after_this_request
+    def schedule(response):
+        response.call_on_close(run)
+        return response
 
 
 def retry_message(message: OutboxMessage) -> None:

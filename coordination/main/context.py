@@ -13,6 +13,7 @@ from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.fragments import csrf_token, fragments
 from coordination.markup import render_markdown, web_link
 from coordination.policy import can
+from coordination.urls import external_url
 
 
 def register(app: Flask) -> None:
@@ -36,6 +37,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["static_url"] = static_url
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["external_url"] = external_url
 
 
 def page_url(number: int) -> str:

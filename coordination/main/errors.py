@@ -1,9 +1,9 @@
 """Error pages (never a traceback) and the mapping of domain errors to HTTP answers."""
 
-from flask import Flask, render_template, request
+from flask import Flask, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from coordination.errors import InvalidToken, NotFound, PermissionDenied
 from coordination.extensions import db
@@ -46,6 +46,12 @@ def register(app: Flask) -> None:
             400,
             _l("Your form expired or was sent from elsewhere. Go back, reload the page and send it again."),
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # A Host outside TRUSTED_HOSTS: no link can be built for it, so no page either.
+        title, message = MESSAGES[400]
+        return Response(f"{title}\n\n{message}\n", 400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

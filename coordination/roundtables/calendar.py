@@ -4,7 +4,6 @@ import secrets
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask import url_for
 from sqlalchemy import select
 
 from coordination.auth.models import User
@@ -12,6 +11,7 @@ from coordination.extensions import db
 from coordination.markup import is_safe_link
 from coordination.roundtables.models import Registration, RegistrationStatus, Roundtable, RoundtableStatus
 from coordination.timeutil import utcnow
+from coordination.urls import external_url
 
 PRODID = "-//IOM Egypt//Roundtable//EN"
 
@@ -26,7 +26,7 @@ def roundtable_event(roundtable: Roundtable) -> icalendar.Event:
     event.add("dtstart", roundtable.starts_at.astimezone(zone))
     event.add("dtend", roundtable.ends_at.astimezone(zone))
     event.add("summary", roundtable.title)
-    page = url_for("roundtables.detail", roundtable_id=roundtable.id, _external=True)
+    page = external_url("roundtables.detail", roundtable_id=roundtable.id)
     # Calendar programs make the URL clickable: an old row's javascript: link is left out.
     online = roundtable.online_url if is_safe_link(roundtable.online_url) else None
     description = "\n\n".join(part for part in (roundtable.description, online, page) if part)

@@ -40,7 +40,7 @@ def test_login_and_failure_are_audited(client, member):
     assert actions == ["auth.login", "auth.login_failed"]
 
 
-def test_failed_logins_are_limited_per_account(client, member):
+def test_failed_logins_are_limited_per_account_and_address(client, member):
     for _ in range(5):
         assert (
             client.post("/login", data={"email": member.email, "password": "wrong password"}).status_code

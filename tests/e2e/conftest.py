@@ -44,6 +44,7 @@ def live_server(app) -> Iterator[str]:
         WTF_CSRF_ENABLED=True,
     )
     server = make_server("127.0.0.1", 0, live_app, threaded=True, request_handler=_QuietRequestHandler)
+    live_app.config["BASE_URL"] = f"http://127.0.0.1:{server.server_port}"  # where mailed links point
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
