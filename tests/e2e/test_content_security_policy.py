@@ -5,11 +5,11 @@ confirmations, printing, the check-in search, the list filter); an injected inli
 import re
 
 import pytest
-from coordination.feedback.demo import EMBASSY_FORM
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from coordination.demo import DEMO_PASSWORD, FOCAL_POINT_EMAIL, ORGANIZER_EMAIL, seed_demo
+from coordination.demo.feedback import EMBASSY_FORM
 from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.feedback.models import FeedbackForm
