@@ -4,7 +4,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
+from wtforms import SelectMultipleField
 from wtforms.validators import URL, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
@@ -72,3 +74,10 @@ class SafeURL:
             raise ValidationError(self.message)
         if not field.data.lower().startswith("mailto:"):
             self._url(form, field)
+
+
+class CheckboxesField(SelectMultipleField):
+    """A multiple choice shown as a list of checkboxes rather than a multi-select box."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

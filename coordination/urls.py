@@ -1,4 +1,5 @@
-"""Absolute links (mail, feeds, calendars) built from the configured BASE_URL, never from the request.
+"""Links the platform builds: absolute ones (mail, feeds, calendars) from the configured BASE_URL,
+never from the request; and the redirect targets it accepts from a request (`safe_next`).
 
 A request's Host header is whatever the client sent; a reset link built from it would send the
 token to an attacker's site wherever a proxy passes the header on.
@@ -17,3 +18,13 @@ def external_url(endpoint: str, **values) -> str:
     )
     current_app.inject_url_defaults(endpoint, values)
     return adapter.build(endpoint, values, force_external=True)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -18,7 +18,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db, limiter
 from coordination.forms import attach_error
 from coordination.mail.outbox import queue_after_response
-from coordination.main.views import safe_next
+from coordination.urls import safe_next
 
 
 def _account_and_address_key() -> str:

@@ -8,8 +8,7 @@ from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, S
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordination.feedback.models import Audience, OnePer, QuestionKind
-from coordination.forms import blank_to_none
-from coordination.roundtables.forms import CheckboxesField
+from coordination.forms import CheckboxesField, blank_to_none
 
 AUDIENCES = [
     (Audience.EVERYONE, _l("Everyone (all members of every organization)")),

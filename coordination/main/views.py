@@ -15,6 +15,7 @@ from coordination.i18n import current_language
 from coordination.main import bp, home
 from coordination.texts import localize
 from coordination.timeutil import utcnow
+from coordination.urls import safe_next
 
 # The home page is kept per person for a minute at most (forms open and close, commitments fall
 # due), and anew as soon as anything it shows changes.
@@ -84,13 +85,3 @@ def _same_site_path(url: str | None) -> str | None:
     if parts.netloc != request.host:
         return None
     return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
-def safe_next(target: str | None) -> str | None:
-    """`target` if it is a path on this site, else None (no open redirects)."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target

@@ -7,28 +7,21 @@ from wtforms import (
     EmailField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
 )
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from coordination.auth.forms import LANGUAGE_CHOICES
 from coordination.directory.fields import OrganizationField
-from coordination.forms import SafeURL, blank_to_none
+from coordination.forms import CheckboxesField, SafeURL, blank_to_none
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 
 TIMEZONES = [
     "Africa/Cairo", "Africa/Khartoum", "Africa/Addis_Ababa", "Africa/Nairobi", "Africa/Lagos",
     "Asia/Amman", "Asia/Beirut", "Europe/Geneva", "Europe/Brussels", "Europe/Rome", "UTC",
 ]  # fmt: skip
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RoundtableForm(FlaskForm):
