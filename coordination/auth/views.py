@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from coordination.auth import bp, rules
+from coordination.auth import bp, rules, second_factor, signin
 from coordination.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -15,7 +15,6 @@ from coordination.auth.forms import (
 from coordination.errors import ValidationFailed
 from coordination.extensions import db, limiter
 from coordination.forms import attach_error
-from coordination.main.views import safe_next
 
 
 def _account_key() -> str:
@@ -41,11 +40,9 @@ def login():
     if form.validate_on_submit():
         user = rules.authenticate(form.email.data, form.password.data)
         if user is not None:
-            rules.record_login(user)
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            session["language"] = user.preferred_language
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            if second_factor.is_enrolled(user):
+                return signin.ask_for_second_step(user, form.remember.data, request.args.get("next"))
+            return signin.finish_sign_in(user, form.remember.data, request.args.get("next"))
         rules.record_failed_login(form.email.data)
         db.session.commit()
         form.password.errors.append(_("The email address or password is not correct."))
