@@ -1,6 +1,6 @@
 """Routes of two-step sign-in: the code after the password, enrolment, recovery codes, turning it off."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -49,6 +49,13 @@ def _pending_account_key() -> str:
     return f"second-step:{user.id if user else 'none'}"
 
 
+def _secret_page(template: str, **context):
+    """A page that shows a secret (the key, recovery codes): no cache, on the way or in the browser."""
+    response = make_response(render_template(template, **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _failed(response) -> bool:
     return response.status_code != 302
 
@@ -94,7 +101,7 @@ def _enrolment_page(form: EnrolForm):
     db.session.commit()
     uri = second_factor.provisioning_uri(current_user, factor)
     secret = second_factor.secret_of(factor)
-    return render_template(
+    return _secret_page(
         "auth/second_factor_enrol.html",
         form=form,
         qr_code=second_factor.qr_code_svg(uri),
@@ -111,7 +118,7 @@ def enable_second_factor():
         done, codes = run_rule(form, second_factor.confirm_enrolment, current_user, form.code.data)
         if done:
             flash(_("Two-step sign-in is on."), "success")
-            return render_template("auth/second_factor_codes.html", codes=codes)
+            return _secret_page("auth/second_factor_codes.html", codes=codes)
     if second_factor_enrolled(current_user):
         return redirect(url_for("auth.second_factor"))
     form.code.data = ""
@@ -126,7 +133,7 @@ def renew_recovery_codes():
         done, codes = run_rule(form, second_factor.regenerate_recovery_codes, current_user, form.code.data)
         if done:
             flash(_("Your new recovery codes replace the old ones."), "success")
-            return render_template("auth/second_factor_codes.html", codes=codes)
+            return _secret_page("auth/second_factor_codes.html", codes=codes)
     return _managed_page(codes_form=form)
 
 

@@ -48,6 +48,7 @@ def _enrol(client, user) -> list[str]:
     assert response.status_code == 200
     codes = re.findall(r"<li class=\"col\">([0-9a-f]{6}-[0-9a-f]{6})</li>", response.get_data(as_text=True))
     assert len(codes) == 10
+    assert response.headers["Cache-Control"] == "no-store"
     return codes
 
 
@@ -68,6 +69,7 @@ def test_enrolment_shows_a_qr_code_and_the_key_and_stores_the_secret_encrypted(c
     assert secret_of(stored) == shown_key
     assert shown_key not in stored.secret  # the database holds it encrypted
     assert stored.confirmed_at is None
+    assert client.get("/profile/two-step").headers["Cache-Control"] == "no-store"
 
 
 def test_enrolment_with_a_wrong_code_fails(client, member):
