@@ -65,8 +65,17 @@ def secret_of(factor: SecondFactor) -> str:
         return _fernet().decrypt(factor.secret.encode()).decode()
     except InvalidToken as exc:
         raise ValidationFailed(
-            _l("Your two-step sign-in can no longer be read. Ask an organizer to reset it."), field="code"
+            _l("Your two-step sign-in can no longer be read. Ask the administrator of the site to reset it."),
+            field="code",
         ) from exc
+
+
+def _readable(factor: SecondFactor) -> bool:
+    try:
+        secret_of(factor)
+    except ValidationFailed:
+        return False
+    return True
 
 
 def start_enrolment(user: User) -> SecondFactor:
@@ -74,10 +83,13 @@ def start_enrolment(user: User) -> SecondFactor:
     factor = factor_of(user)
     if factor is not None and factor.confirmed_at is not None:
         raise ValidationFailed(_l("Two-step sign-in is already on."))
+    if factor is not None and not _readable(factor):
+        db.session.delete(factor)  # an enrolment begun under another SECRET_KEY: begin afresh
+        db.session.flush()
+        factor = None
     if factor is None:
-        factor = SecondFactor(
-            user_id=user.id, secret=_fernet().encrypt(pyotp.random_base32().encode()).decode()
-        )
+        secret = _fernet().encrypt(pyotp.random_base32().encode()).decode()
+        factor = SecondFactor(user_id=user.id, secret=secret)
         db.session.add(factor)
         db.session.flush()
     return factor
@@ -104,10 +116,17 @@ def _accept_totp(factor: SecondFactor, code: str) -> bool:
     now_step = totp.timecode(utcnow())
     for step in range(now_step - _VALID_WINDOW, now_step + _VALID_WINDOW + 1):
         if hmac.compare_digest(totp.generate_otp(step), code):
-            if factor.last_used_step is not None and step <= factor.last_used_step:
-                return False
-            factor.last_used_step = step
-            return True
+            # One statement, so that two requests racing with the same code cannot both win.
+            spent = db.session.execute(
+                db.update(SecondFactor)
+                .where(
+                    SecondFactor.id == factor.id,
+                    db.or_(SecondFactor.last_used_step.is_(None), SecondFactor.last_used_step < step),
+                )
+                .values(last_used_step=step)
+                .execution_options(synchronize_session=False)
+            )
+            return spent.rowcount == 1
     return False
 
 
@@ -125,7 +144,14 @@ def _accept_recovery_code(user: User, code: str) -> bool:
     )
     if recovery is None:
         return False
-    recovery.used_at = utcnow()
+    spent = db.session.execute(
+        db.update(RecoveryCode)
+        .where(RecoveryCode.id == recovery.id, RecoveryCode.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount != 1:
+        return False
     record_event(user, "auth.second_factor.recovery_code_used", user, left=unused_recovery_codes(user) - 1)
     return True
 

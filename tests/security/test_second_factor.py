@@ -279,3 +279,17 @@ def test_required_only_for_organizers_and_only_when_set(
     app.config["ORGANIZER_SECOND_FACTOR_REQUIRED"] = False
     login(client, organizer)
     assert client.get("/").status_code == 200
+
+
+def test_an_unreadable_secret_is_a_clear_message_not_an_error_page(client, member):
+    login(client, member)
+    _enrol(client, member)
+    client.post("/logout")
+    # As after SECRET_KEY was replaced: the stored secret no longer decrypts.
+    db.session.execute(db.update(SecondFactor).values(secret="not-a-fernet-token"))
+    db.session.commit()
+    _password_step(client, member)
+    response = client.post("/login/code", data={"code": "123456"})
+    assert response.status_code == 200
+    assert "Ask the administrator of the site to reset it" in response.get_data(as_text=True)
+    assert not _signed_in(client)
