@@ -113,6 +113,11 @@ class Config:
     RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+    # Organizers see everything: when on, one without two-step sign-in must enrol before anything else.
+    ORGANIZER_SECOND_FACTOR_REQUIRED = _bool("ORGANIZER_SECOND_FACTOR_REQUIRED", False)
+    # How long the code may be typed after the password (seconds), and how often it may be wrong.
+    SECOND_STEP_MAX_AGE = int(os.environ.get("SECOND_STEP_MAX_AGE", "300"))
+    SECOND_STEP_LIMIT_PER_ACCOUNT = os.environ.get("SECOND_STEP_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
 
     LANGUAGES = {"en": "English", "fr": "Français", "ar": "العربية"}
     BABEL_DEFAULT_LOCALE = "en"

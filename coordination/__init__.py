@@ -112,6 +112,8 @@ def register_blueprints(app: Flask) -> None:
     from coordination import audit, auth, directory, feedback, library, mail, main, reports, roundtables
     from coordination.announcements import views as _announcements_views
     from coordination.audit import views as _audit_views  # noqa: F401 - routes attach to the blueprints
+    from coordination.auth import commands as _auth_commands  # noqa: F401
+    from coordination.auth import second_factor_views as _second_factor_views  # noqa: F401
     from coordination.auth import views as _auth_views  # noqa: F401
     from coordination.catalogue import views as _catalogue_views
     from coordination.directory import transfer_views as _transfer_views  # noqa: F401

@@ -21,8 +21,12 @@ class ForgotPasswordForm(FlaskForm):
 class SetPasswordForm(FlaskForm):
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=12, max=200, message=_l("Use at least 12 characters."))],
-        description=_l("At least 12 characters. A few unrelated words make a strong password."),
+        # The length and the rest of the policy are checked by rules.choose_password, in one place.
+        validators=[DataRequired(), Length(max=200)],
+        description=_l(
+            "At least 12 characters, not a common password, without your name or e-mail address. "
+            "A few unrelated words make a strong password."
+        ),
     )
     confirm = PasswordField(
         _l("Repeat the new password"),

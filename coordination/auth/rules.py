@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User, new_login_stamp
+from coordination.auth.passwords import password_problems
 from coordination.directory.models import Organization
 from coordination.errors import InvalidToken, ValidationFailed
 from coordination.extensions import db
@@ -44,6 +45,14 @@ def set_password(user: User, password: str) -> None:
         raise ValidationFailed(_l("Use at least 12 characters."), field="password")
     user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
     user.login_stamp = new_login_stamp()
+
+
+def choose_password(user: User, password: str) -> None:
+    """Set a password the person chose; raises ValidationFailed if the password policy refuses it."""
+    problems = password_problems(user, password)
+    if problems:
+        raise ValidationFailed(" ".join(problems), field="password")
+    set_password(user, password)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -159,7 +168,7 @@ def send_invitation(actor, user: User) -> None:
 
 def accept_invitation(user: User, password: str) -> None:
     """Set the invitee's first password; the link is spent by it."""
-    set_password(user, password)
+    choose_password(user, password)
     record_event(user, "auth.invitation.accept", user)
 
 
@@ -192,7 +201,7 @@ def send_reset_link(user_id: int | None) -> None:
 
 def reset_password(user: User, password: str) -> None:
     """Set a new password from a reset link; the link is spent by it."""
-    set_password(user, password)
+    choose_password(user, password)
     record_event(user, "auth.reset.complete", user)
 
 
@@ -200,7 +209,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
     """Change a signed-in user's password; raises ValidationFailed if `current_password` is wrong."""
     if user.password_hash is None or not check_password_hash(user.password_hash, current_password):
         raise ValidationFailed(_l("Your current password is not correct."), field="current_password")
-    set_password(user, new_password)
+    choose_password(user, new_password)
     record_event(user, "auth.password.change", user)
 
 

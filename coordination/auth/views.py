@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
-from coordination.auth import bp, rules
+from coordination.auth import bp, rules, second_factor, signin
 from coordination.auth.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -18,7 +18,6 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db, limiter
 from coordination.forms import attach_error
 from coordination.mail.outbox import queue_after_response
-from coordination.urls import safe_next
 
 
 def _account_and_address_key() -> str:
@@ -46,11 +45,9 @@ def login():
     if form.validate_on_submit():
         user = rules.authenticate(form.email.data, form.password.data)
         if user is not None:
-            rules.record_login(user)
-            db.session.commit()
-            start_session(user, remember=form.remember.data)
-            session["language"] = user.preferred_language
-            return redirect(safe_next(request.args.get("next")) or url_for("main.index"))
+            if second_factor.is_enrolled(user):
+                return signin.ask_for_second_step(user, form.remember.data, request.args.get("next"))
+            return signin.finish_sign_in(user, form.remember.data, request.args.get("next"))
         rules.record_failed_login(form.email.data)
         db.session.commit()
         form.password.errors.append(_("The email address or password is not correct."))

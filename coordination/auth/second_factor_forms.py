@@ -1,0 +1,33 @@
+"""Forms of two-step sign-in."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class SecondStepForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class EnrolForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l("The 6 digits the app shows for this account after you added it."),
+    )
+
+
+class RecoveryCodesForm(FlaskForm):
+    code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=40)])
+
+
+class DisableSecondFactorForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[DataRequired()])
+    code = StringField(
+        _l("Code from the app, or a recovery code"), validators=[DataRequired(), Length(max=40)]
+    )
