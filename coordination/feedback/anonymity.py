@@ -16,11 +16,13 @@ which released response it became.
 import base64
 import hashlib
 import json
+import logging
 import os
 import random
 from collections import Counter
 from collections.abc import Hashable, Mapping
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -34,6 +36,8 @@ from coordination.feedback.models import (
     FeedbackQuestion,
     FeedbackResponse,
 )
+
+logger = logging.getLogger(__name__)
 
 MIN_GROUP = 3
 PAD = 64 * 1024
@@ -108,9 +112,20 @@ def release_pending(form: FeedbackForm) -> int:
             FeedbackPendingResponse.form_id == form.id
         )
     ).all()
-    if len(pending) < MIN_GROUP:
+    opened, taken = [], []
+    for row in pending:
+        try:
+            opened.append(unseal(form.id, row.sealed))
+        except (InvalidTag, ValueError):
+            # Sealed under another SECRET_KEY: unreadable for good. Left where it is, uncounted, so
+            # that the answers sealed since are still released (and an answer is never a 500).
+            logger.warning(
+                "A sealed feedback response of form %s cannot be read: SECRET_KEY changed?", form.id
+            )
+            continue
+        taken.append(row.id)
+    if len(opened) < MIN_GROUP:
         return 0
-    opened = [unseal(form.id, row.sealed) for row in pending]
     _shuffler.shuffle(opened)
     # A kind shared by fewer than MIN_GROUP of this group is not kept: stored, it would point at them.
     hidden = hidden_groups(Counter(item["kind"] or "" for item in opened))
@@ -128,9 +143,7 @@ def release_pending(form: FeedbackForm) -> int:
         ]
         _shuffler.shuffle(answers)
         db.session.add(FeedbackResponse(form_id=form.id, organization_kind=kind, answers=answers))
-    db.session.execute(
-        delete(FeedbackPendingResponse).where(FeedbackPendingResponse.id.in_([row.id for row in pending]))
-    )
+    db.session.execute(delete(FeedbackPendingResponse).where(FeedbackPendingResponse.id.in_(taken)))
     db.session.flush()
     mark_changed(form)
     return len(opened)

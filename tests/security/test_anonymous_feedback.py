@@ -358,3 +358,18 @@ def test_existing_responses_are_rekeyed_and_lose_what_pointed_at_their_authors(t
             finally:
                 db.session.remove()
                 db.engine.dispose()
+
+
+def test_answers_sealed_under_an_old_secret_key_do_not_stop_the_others(client, app, organizer, organization):
+    form = make_form(organizer, THREE_QUESTIONS, anonymous=True)
+    saved = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "the key before it was rotated"
+    try:
+        _answer_through_the_page(client, form, make_user(organization=organization), "Sealed long ago")
+    finally:
+        app.config["SECRET_KEY"] = saved
+    for person in [make_user(organization=organization) for _ in range(3)]:
+        _answer_through_the_page(client, form, person, "Sealed now")
+    texts = db.session.scalars(select(FeedbackAnswer.text).where(FeedbackAnswer.text.is_not(None))).all()
+    assert texts == ["Sealed now"] * 3
+    assert db.session.scalar(select(func.count(FeedbackPendingResponse.id))) == 1
