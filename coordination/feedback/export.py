@@ -6,7 +6,7 @@ Rows come from one ordered query read in batches; cells that a spreadsheet would
 
 An anonymous form's export holds what its results page shows and no more: the responses released
 so far, in the order of their random keys, with no day, and the kind of organization only where
-the page shows that kind's group (anonymity.hidden_groups).
+the page shows that kind's group (anonymity.hidden_groups); none at all while fewer than MIN_GROUP.
 """
 
 import csv
@@ -20,6 +20,7 @@ from sqlalchemy import select
 from coordination.auth.models import User
 from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.feedback.anonymity import MIN_GROUP
 from coordination.feedback.models import (
     TEXT_KINDS,
     FeedbackAnswer,
@@ -28,7 +29,7 @@ from coordination.feedback.models import (
     FeedbackResponse,
     QuestionKind,
 )
-from coordination.feedback.results import kind_breakdown, labels_for
+from coordination.feedback.results import kind_breakdown, labels_for, released_count
 
 BATCH = 2000
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -58,6 +59,8 @@ def header(form: FeedbackForm, words: dict) -> list[str]:
 
 def rows(form: FeedbackForm, language: str, words: dict) -> Iterator[list]:
     """One list of cells per response, in the order of `header`."""
+    if form.anonymous and released_count(form) < MIN_GROUP:
+        return  # as on the results page: fewer than MIN_GROUP responses (older data) are not shown
     labels = {question.id: dict(labels_for(question, language, words)) for question in form.questions}
     questions = list(form.questions)
     # The kinds whose group the results page shows; the others are left blank.

@@ -254,6 +254,7 @@ def test_results_of_fewer_than_three_responses_in_all_are_not_shown(client, orga
     assert "mean 2.00" not in page and "results of fewer than 3 responses are not shown apart" in page
     answers = client.get(f"/feedback/questions/{text.id}/answers").get_data(as_text=True)
     assert "Only two of us" not in answers
+    assert _export_rows(client, form) == []
 
 
 def test_existing_responses_are_rekeyed_and_lose_what_pointed_at_their_authors(tmp_path):
