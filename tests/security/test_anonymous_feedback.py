@@ -374,3 +374,33 @@ def test_answers_sealed_under_an_old_secret_key_do_not_stop_the_others(client, a
     texts = db.session.scalars(select(FeedbackAnswer.text).where(FeedbackAnswer.text.is_not(None))).all()
     assert texts == ["Sealed now"] * 3
     assert db.session.scalar(select(func.count(FeedbackPendingResponse.id))) == 1
+
+
+def test_answers_arriving_at_once_are_released_once(app, client, organizer, organization):
+    import threading
+
+    form = make_form(organizer, THREE_QUESTIONS, anonymous=True)
+    for person in [make_user(organization=organization) for _ in range(2)]:
+        _answer_through_the_page(client, form, person, "Waiting")
+    late = [make_user(organization=organization) for _ in range(2)]
+    browsers = [app.test_client() for _ in late]
+    for browser, person in zip(browsers, late, strict=True):
+        login(browser, person)
+    rating_q, _multiple_q, text_q = form.questions
+    data = MultiDict([("action", "submit"), (f"q{rating_q.id}", "4"), (f"q{text_q.id}", "At once")])
+    barrier = threading.Barrier(2)
+    pages = []
+
+    def post(browser):
+        barrier.wait()
+        pages.append(browser.post(f"/feedback/{form.id}/answer", data=data).status_code)
+
+    threads = [threading.Thread(target=post, args=(browser,)) for browser in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert pages == [302, 302]
+    # Both saw two waiting: without one release at a time, both released them, and twice.
+    assert db.session.scalar(select(func.count(FeedbackResponse.id))) == 3
+    assert db.session.scalar(select(func.count(FeedbackPendingResponse.id))) == 1
