@@ -179,8 +179,9 @@ class FeedbackOption(db.Model):
 class FeedbackRespondent(db.Model):
     """Who has responded to a form: one row per person, and per organization when the form says so.
 
-    Written in the same transaction as the response; the unique constraints refuse a second one.
-    `response_id` is set for named forms only.
+    Written in the same transaction as the response (for an anonymous form, as its sealed copy in
+    `feedback_pending_responses`); the unique constraints refuse a second one. `response_id` is set
+    for named forms only.
     """
 
     __tablename__ = "feedback_respondents"
