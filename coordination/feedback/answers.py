@@ -16,7 +16,8 @@ from sqlalchemy import delete, select
 
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.feedback.freshness import mark_changed
+from coordination.feedback.anonymity import hold_response
+from coordination.feedback.freshness import mark_answered, mark_changed
 from coordination.feedback.models import (
     TEXT_KINDS,
     FeedbackAnswer,
@@ -154,10 +155,12 @@ def answered_forms(user, form_ids: list[int]) -> set[int]:
     )
 
 
-def submit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> FeedbackResponse:
+def submit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> FeedbackResponse | None:
     """Save a response and the respondent row together; raises ValidationFailed on invalid answers.
 
-    A second response of the same person or organization raises IntegrityError at the flush.
+    A second response of the same person or organization raises IntegrityError at the flush. An
+    anonymous response is sealed until it can be released with others (anonymity.hold_response),
+    and None is returned: nothing may hand it back to its author.
     """
     require(actor, "feedback_form.answer", form)
     check_open(form)
@@ -174,16 +177,20 @@ def submit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> Fee
     )
     db.session.add(respondent)
     db.session.flush()  # the unique constraints speak here, before anything else is written
+    kind = actor.organization.kind if actor.organization is not None else None
+    if form.anonymous:
+        hold_response(form, kind, _answer_rows(form, checked.values))
+        mark_answered(form)
+        return None
     response = FeedbackResponse(
         form_id=form.id,
-        organization_kind=actor.organization.kind if actor.organization is not None else None,
+        organization_kind=kind,
         submitted_on=today,
         answers=_answer_rows(form, checked.values),
     )
     db.session.add(response)
     db.session.flush()
-    if not form.anonymous:
-        respondent.response_id = response.id
+    respondent.response_id = response.id
     mark_changed(form)
     db.session.execute(
         delete(FeedbackDraft).where(FeedbackDraft.form_id == form.id, FeedbackDraft.user_id == actor.id)

@@ -3,6 +3,10 @@ coded questions: the codes and the labels), streamed so that memory stays flat.
 
 Rows come from one ordered query read in batches; cells that a spreadsheet would run as a formula
 (starting with = + - @ tab or carriage return) are prefixed with a quote.
+
+An anonymous form's export holds what its results page shows and no more: the responses released
+so far, in the order of their random keys, with no day, and the kind of organization only where
+the page shows that kind's group (anonymity.hidden_groups); none at all while fewer than MIN_GROUP.
 """
 
 import csv
@@ -16,6 +20,7 @@ from sqlalchemy import select
 from coordination.auth.models import User
 from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.feedback.anonymity import MIN_GROUP
 from coordination.feedback.models import (
     TEXT_KINDS,
     FeedbackAnswer,
@@ -24,7 +29,7 @@ from coordination.feedback.models import (
     FeedbackResponse,
     QuestionKind,
 )
-from coordination.feedback.results import labels_for
+from coordination.feedback.results import kind_breakdown, labels_for, released_count
 
 BATCH = 2000
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,8 +43,10 @@ def neutralize(value):
 
 
 def header(form: FeedbackForm, words: dict) -> list[str]:
-    columns = [words["response"], words["submitted_on"], words["organization_kind"]]
-    if not form.anonymous:
+    if form.anonymous:
+        columns = [words["response"], words["organization_kind"]]
+    else:
+        columns = [words["response"], words["submitted_on"], words["organization_kind"]]
         columns += [words["person"], words["email"], words["organization"]]
     for number, question in enumerate(form.questions, start=1):
         title = f"{number}. {question.label}"
@@ -52,8 +59,12 @@ def header(form: FeedbackForm, words: dict) -> list[str]:
 
 def rows(form: FeedbackForm, language: str, words: dict) -> Iterator[list]:
     """One list of cells per response, in the order of `header`."""
+    if form.anonymous and released_count(form) < MIN_GROUP:
+        return  # as on the results page: fewer than MIN_GROUP responses (older data) are not shown
     labels = {question.id: dict(labels_for(question, language, words)) for question in form.questions}
     questions = list(form.questions)
+    # The kinds whose group the results page shows; the others are left blank.
+    shown_kinds = {kind for kind, count in kind_breakdown(form) if count is not None}
     query = (
         select(
             FeedbackResponse.id,
@@ -72,24 +83,27 @@ def rows(form: FeedbackForm, language: str, words: dict) -> Iterator[list]:
         .outerjoin(User, User.id == FeedbackRespondent.user_id)
         .outerjoin(Organization, Organization.id == FeedbackRespondent.organization_id)
         .where(FeedbackResponse.form_id == form.id)
-        .order_by(FeedbackResponse.submitted_on, FeedbackResponse.id, FeedbackAnswer.id)
+        .order_by(FeedbackResponse.submitted_on, FeedbackResponse.id)
         .execution_options(yield_per=BATCH)
     )
     current, first, answers = None, None, {}
     for row in db.session.execute(query):
         if row[0] != current:
             if current is not None:
-                yield _row(form, questions, labels, first, answers, words)
+                yield _row(form, questions, labels, first, answers, words, shown_kinds)
             current, first, answers = row[0], row, {}
         if row.question_id is not None:
             answers.setdefault(row.question_id, []).append(row)
     if current is not None:
-        yield _row(form, questions, labels, first, answers, words)
+        yield _row(form, questions, labels, first, answers, words, shown_kinds)
 
 
-def _row(form, questions, labels, first, answers, words) -> list:
-    cells = [first[0], first.submitted_on.isoformat(), words["kinds"].get(first.organization_kind, "")]
-    if not form.anonymous:
+def _row(form, questions, labels, first, answers, words, shown_kinds) -> list:
+    kind = first.organization_kind if (first.organization_kind or "") in shown_kinds else None
+    if form.anonymous:
+        cells = [first[0], words["kinds"].get(kind, "")]
+    else:
+        cells = [first[0], first.submitted_on.isoformat(), words["kinds"].get(kind, "")]
         cells += [first[3] or "", first.email or "", first[5] or ""]
     for question in questions:
         given = answers.get(question.id, [])
@@ -98,7 +112,12 @@ def _row(form, questions, labels, first, answers, words) -> list:
         elif question.kind == QuestionKind.RATING:
             cells.append(given[0].number if given else "")
         else:
-            codes = [answer.code for answer in given]
+            # In the options' order: the answers' keys are random, their order means nothing.
+            order = list(labels[question.id])
+            codes = sorted(
+                (answer.code for answer in given),
+                key=lambda code: order.index(code) if code in order else len(order),
+            )
             cells.append("; ".join(codes))
             cells.append("; ".join(labels[question.id].get(code, code) for code in codes))
     return [neutralize(cell) for cell in cells]

@@ -21,3 +21,9 @@ def mark_changed(form) -> None:
     connection = db.session.connection()
     bump_token(connection, AREA)
     bump_token(connection, area_of(form))
+
+
+def mark_answered(form) -> None:
+    """Someone answered `form`, but its results did not change (an anonymous response waits to be
+    released with others): only the pages saying who has answered are rendered again."""
+    bump_token(db.session.connection(), AREA)

@@ -1,9 +1,13 @@
 """Feedback forms, their questions and options, who has responded, and the responses.
 
 Anonymity is a property of the schema: `feedback_responses` and `feedback_answers` hold no user,
-no organization, no time finer than the day and no address; who has responded is kept apart in
-`feedback_respondents`. Only for a named form does the respondent row point at its response.
-Responses get a random identifier, so that their key does not follow the respondents' order.
+no organization and no address; who has responded is kept apart in `feedback_respondents`. Only for
+a named form does the respondent row point at its response, and only a named response keeps its day.
+Nothing in an anonymous response follows the order or time of its author's respondent row:
+responses and answers have random keys, and on SQLite they are WITHOUT ROWID tables, so that even
+their physical order is the order of those random keys. An anonymous response is not written there
+when it is submitted but sealed in `feedback_pending_responses`, and moved into the results in a
+shuffled group of at least MIN_GROUP (see coordination/feedback/anonymity.py).
 """
 
 import uuid
@@ -175,8 +179,9 @@ class FeedbackOption(db.Model):
 class FeedbackRespondent(db.Model):
     """Who has responded to a form: one row per person, and per organization when the form says so.
 
-    Written in the same transaction as the response; the unique constraints refuse a second one.
-    `response_id` is set for named forms only.
+    Written in the same transaction as the response (for an anonymous form, as its sealed copy in
+    `feedback_pending_responses`); the unique constraints refuse a second one. `response_id` is set
+    for named forms only.
     """
 
     __tablename__ = "feedback_respondents"
@@ -207,17 +212,23 @@ def new_response_id() -> str:
     return uuid.uuid4().hex
 
 
+def new_random_key() -> str:
+    return uuid.uuid4().hex
+
+
 class FeedbackResponse(db.Model):
     """One submitted response: nothing here identifies its author (see the module's docstring)."""
 
     __tablename__ = "feedback_responses"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_response_id)
     form_id: Mapped[int] = mapped_column(ForeignKey("feedback_forms.id", ondelete="CASCADE"), index=True)
-    # The kind of organization (embassy, NGO ...), for the filter; groups under 3 are never shown
-    # apart in the results of an anonymous form.
+    # The kind of organization (embassy, NGO ...), for the filter. On an anonymous form it is kept
+    # only when at least MIN_GROUP of the group released with it share it (anonymity.release_pending).
     organization_kind: Mapped[str | None] = mapped_column(String(20))
-    submitted_on: Mapped[date] = mapped_column(Date)
+    # Named forms only: the day of an anonymous response would pair it with its respondent row.
+    submitted_on: Mapped[date | None] = mapped_column(Date)
 
     answers: Mapped[list["FeedbackAnswer"]] = relationship(
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True
@@ -229,9 +240,13 @@ class FeedbackAnswer(db.Model):
 
     __tablename__ = "feedback_answers"
     # Covers the results' counts per question and code without reading the table.
-    __table_args__ = (Index("ix_feedback_answers_question_code", "question_id", "code", "response_id"),)
+    __table_args__ = (
+        Index("ix_feedback_answers_question_code", "question_id", "code", "response_id"),
+        {"sqlite_with_rowid": False},
+    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    # Random, as the response's: sequential ids would be a timeline of the answers.
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_random_key)
     response_id: Mapped[str] = mapped_column(
         ForeignKey("feedback_responses.id", ondelete="CASCADE"), index=True
     )
@@ -242,6 +257,20 @@ class FeedbackAnswer(db.Model):
     text: Mapped[str | None] = mapped_column(Text)
 
     response: Mapped[FeedbackResponse] = relationship(back_populates="answers")
+
+
+class FeedbackPendingResponse(db.Model):
+    """An anonymous response waiting to be released with others: its answers and kind of
+    organization sealed (encrypted with a key derived from the application's secret, padded to a
+    fixed size), so that neither a database reader nor a backup learns what it says before it is
+    mixed with at least MIN_GROUP - 1 others."""
+
+    __tablename__ = "feedback_pending_responses"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_random_key)
+    form_id: Mapped[int] = mapped_column(ForeignKey("feedback_forms.id", ondelete="CASCADE"), index=True)
+    sealed: Mapped[str] = mapped_column(Text)
 
 
 class FeedbackDraft(db.Model):

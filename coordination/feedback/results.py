@@ -2,7 +2,9 @@
 response rate, who has not answered, and the free-text answers.
 
 The number of queries does not depend on the number of responses. Results of an anonymous form
-never show a group of fewer than MIN_GROUP responses apart (no breakdown, no filter on it).
+never show a group of fewer than MIN_GROUP responses apart (no breakdown, no filter on it), nor one
+that the total minus the shown groups would give (anonymity.hidden_groups); they hold only the
+responses released so far, which come in groups of at least MIN_GROUP (anonymity.release_pending).
 """
 
 from dataclasses import dataclass, field
@@ -12,6 +14,7 @@ from sqlalchemy import distinct, func, select
 from coordination.auth.models import User
 from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.feedback.anonymity import MIN_GROUP, shown_counts
 from coordination.feedback.audience import audience_users
 from coordination.feedback.invitations import non_respondents
 from coordination.feedback.models import (
@@ -28,7 +31,6 @@ from coordination.feedback.models import (
 from coordination.feedback.rules import RATINGS, YES_NO
 from coordination.taxonomy import SERVICE_AREAS
 
-MIN_GROUP = 3
 NON_RESPONDENTS_SHOWN = 100
 
 
@@ -92,20 +94,35 @@ def labels_for(question: FeedbackQuestion, language: str, kind_labels: dict) -> 
 
 
 def kind_breakdown(form: FeedbackForm) -> list[tuple[str, int | None]]:
-    counts = db.session.execute(
+    """Responses per kind of organization ("" for none); on an anonymous form, None stands for a
+    count that is hidden (small, or the complement of one)."""
+    counts: dict[str, int] = {}
+    for kind, count in db.session.execute(
         select(FeedbackResponse.organization_kind, func.count())
         .where(FeedbackResponse.form_id == form.id)
         .group_by(FeedbackResponse.organization_kind)
-        .order_by(FeedbackResponse.organization_kind)
-    ).all()
-    return [(kind or "", None if form.anonymous and count < MIN_GROUP else count) for kind, count in counts]
+    ):
+        counts[kind or ""] = counts.get(kind or "", 0) + count
+    shown = shown_counts(counts) if form.anonymous else counts
+    return sorted(shown.items())
+
+
+def released_count(form: FeedbackForm) -> int:
+    """The responses in the results (on an anonymous form, those released so far)."""
+    return db.session.scalar(
+        select(func.count(FeedbackResponse.id)).where(FeedbackResponse.form_id == form.id)
+    )
 
 
 def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: dict) -> Results:
     """Every question's counts in three grouped queries, whatever the number of responses."""
     kinds = kind_breakdown(form)
-    if form.anonymous and filters.kind and dict(kinds).get(filters.kind) is None:
-        # A filter that narrows an anonymous form's results to a handful would point at people.
+    if form.anonymous and (
+        (filters.kind and dict(kinds).get(filters.kind) is None) or 0 < released_count(form) < MIN_GROUP
+    ):
+        # A filter that narrows an anonymous form's results to a handful would point at people;
+        # so would results of fewer than MIN_GROUP responses in all (responses of before the
+        # release rule).
         return Results(responses=0, questions=[], kinds=kinds, refused_filter=True)
     if filters.active():
         responses = filtered_responses(form, filters)
@@ -149,7 +166,8 @@ def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: di
 
 
 def text_answers(question: FeedbackQuestion, search: str | None, page: int):
-    """A page of a text question's answers, newest first, with who wrote them on a named form.
+    """A page of a text question's answers, with who wrote them, newest first, on a named form; on
+    an anonymous form in the order of their random keys, which is no order of time.
 
     The page is counted and cut on the answers' ids; its rows are then read in one query.
     """
@@ -157,8 +175,13 @@ def text_answers(question: FeedbackQuestion, search: str | None, page: int):
         select(FeedbackAnswer.id)
         .join(FeedbackResponse, FeedbackResponse.id == FeedbackAnswer.response_id)
         .where(FeedbackAnswer.question_id == question.id, FeedbackAnswer.text.is_not(None))
-        .order_by(FeedbackResponse.submitted_on.desc(), FeedbackAnswer.id.desc())
     )
+    if question.form.anonymous:
+        ids = ids.order_by(FeedbackAnswer.id)
+    else:
+        ids = ids.outerjoin(
+            FeedbackRespondent, FeedbackRespondent.response_id == FeedbackResponse.id
+        ).order_by(FeedbackResponse.submitted_on.desc(), FeedbackRespondent.id.desc(), FeedbackAnswer.id)
     if search:
         escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         ids = ids.where(FeedbackAnswer.text.ilike(f"%{escaped}%", escape="\\"))

@@ -20,8 +20,9 @@ from coordination.feedback.models import (
     FeedbackAnswer,
     FeedbackForm,
     FeedbackOption,
+    FeedbackPendingResponse,
     FeedbackQuestion,
-    FeedbackResponse,
+    FeedbackRespondent,
     OnePer,
     QuestionKind,
 )
@@ -87,15 +88,27 @@ def to_local(moment: datetime | None, zone: str) -> datetime | None:
 
 
 def has_responses(form: FeedbackForm) -> bool:
-    return bool(db.session.scalar(select(exists().where(FeedbackResponse.form_id == form.id))))
+    """Whether anyone has answered: asked of the respondents, since an anonymous response may still
+    be waiting, sealed, to be released with others."""
+    return bool(db.session.scalar(select(exists().where(FeedbackRespondent.form_id == form.id))))
+
+
+def _has_pending(form_id) -> bool:
+    return bool(db.session.scalar(select(exists().where(FeedbackPendingResponse.form_id == form_id))))
 
 
 def question_has_answers(question: FeedbackQuestion) -> bool:
-    return bool(db.session.scalar(select(exists().where(FeedbackAnswer.question_id == question.id))))
+    """Whether the question has answers; while sealed responses wait, every question may have."""
+    return bool(
+        db.session.scalar(select(exists().where(FeedbackAnswer.question_id == question.id)))
+    ) or _has_pending(question.form_id)
 
 
 def answered_questions(form: FeedbackForm) -> set[int]:
-    """Ids of the form's questions that have answers (those can be hidden, not deleted)."""
+    """Ids of the form's questions that have answers (those can be hidden, not deleted); while
+    sealed responses wait, which questions they answer is unknown, so every question counts."""
+    if _has_pending(form.id):
+        return {question.id for question in form.questions}
     return set(
         db.session.scalars(
             select(FeedbackAnswer.question_id)

@@ -27,8 +27,8 @@ from coordination.directory.forms import KIND_LABELS
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback import anonymity, audience, bp, export, freshness, invitations, results, rules
 from coordination.feedback import answers as rules_answers
-from coordination.feedback import audience, bp, export, freshness, invitations, results, rules
 from coordination.feedback.forms import KIND_NAMES, CopyForm, FeedbackFormForm, ImportForm, QuestionForm
 from coordination.feedback.models import (
     CODED_KINDS,
@@ -60,6 +60,7 @@ def vocabularies():
         "service_area_names": SERVICE_AREAS,
         "organization_kinds": KIND_LABELS,
         "now": utcnow(),
+        "min_group": anonymity.MIN_GROUP,
     }
 
 
@@ -613,6 +614,7 @@ def results_page(form_id: int):
         pending=pending,
         pending_total=pending_total,
         organizations=results.responding_organizations(feedback_form),
+        waiting=anonymity.pending_count(feedback_form) if feedback_form.anonymous else 0,
         confirm_form=ConfirmForm(),
         zone=rules.timezone_of(feedback_form),
     )
@@ -629,6 +631,9 @@ def text_answers(question_id: int):
         abort(404)
     search = (request.args.get("q") or "").strip()[:200] or None
     page = results.text_answers(question, search, request.args.get("page", 1, type=int))
+    if question.form.anonymous and results.released_count(question.form) < anonymity.MIN_GROUP:
+        # Responses of before the release rule, fewer than MIN_GROUP: shown, they would point at people.
+        page.items, page.total = [], 0
     return render_template("feedback/text_answers.html", question=question, page=page, search=search)
 
 

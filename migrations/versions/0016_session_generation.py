@@ -1,7 +1,7 @@
 """users.session_generation: part of the session id, raised at sign-out to end every session
 
 Revision ID: 0016_session_generation
-Revises: 0014_linked_documents
+Revises: 0015_anonymous_feedback
 Create Date: 2026-12-04 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0016_session_generation"
-down_revision = "0014_linked_documents"
+down_revision = "0015_anonymous_feedback"
 branch_labels = None
 depends_on = None
 

@@ -120,6 +120,29 @@ def test_a_question_with_answers_is_hidden_not_deleted(client, organizer, member
     assert db.session.get(FeedbackQuestion, text_id) is None
 
 
+def test_no_question_of_an_anonymous_form_is_deleted_while_sealed_answers_wait(
+    client, organizer, member, anonymous_form
+):
+    # The sealed answer may be to any question (nobody reads it before its release): deleting one
+    # would lose it, and anonymity and one-per stay fixed as for a released response.
+    rating, _multiple, text = anonymous_form.questions
+    answers.submit_response(
+        member, anonymous_form, {f"q{rating.id}": ["4"], f"q{text.id}": ["Released later"]}
+    )
+    db.session.commit()
+    login(client, organizer)
+    page = client.post(f"/feedback/questions/{text.id}/delete", follow_redirects=True)
+    assert "This question has answers" in page.get_data(as_text=True)
+    assert db.session.get(FeedbackQuestion, text.id) is not None
+    page = client.post(
+        f"/feedback/{anonymous_form.id}/edit",
+        data={"title": anonymous_form.title, "audience": "everyone", "one_per": "person"},
+        follow_redirects=True,
+    )
+    assert "anonymity and one response per person or organization are fixed" in page.get_data(as_text=True)
+    assert db.session.get(FeedbackForm, anonymous_form.id).anonymous
+
+
 def test_editing_a_label_keeps_the_code_and_the_answers(client, organizer, member, named_form):
     multiple = named_form.questions[1]
     answers.submit_response(

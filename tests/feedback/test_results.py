@@ -78,14 +78,19 @@ def test_named_results_filter_by_organization_and_kind_and_list_who_has_not_answ
 
 def test_anonymous_results_never_show_a_group_smaller_than_three(client, organizer, organization):
     form = make_form(organizer, THREE_QUESTIONS, anonymous=True)
-    ngo = make_organization(name="Caritas Egypt", kind="ngo")
-    for _ in range(3):
-        _answer(form, make_user(organization=organization), rating="4")
-    _answer(form, make_user(organization=ngo), rating="1")
+    rating = form.questions[0]
+    # Stored as before the release rule (which now keeps no kind of fewer than three): four
+    # embassies, three UN agencies and one NGO.
+    kinds = ["embassy"] * 4 + ["un_agency"] * 3 + ["ngo"]
+    ratings = ["4"] * 4 + ["3"] * 3 + ["1"]
+    bulk_responses(
+        form, 8, lambda n: [(rating, ratings[n], int(ratings[n]), None)], kind_of=lambda n: kinds[n]
+    )
     login(client, organizer)
     html = client.get(f"/feedback/{form.id}/results").get_data(as_text=True)
-    assert "Embassy: 3" in html
-    assert "NGO: fewer than 3" in html
+    assert "Embassy: 4" in html
+    # The NGO is hidden, and so are the UN agencies, lest 8 - 4 - 3 give the NGO.
+    assert "NGO: not shown" in html and "UN agency: not shown" in html
     assert 'name="organization"' not in html  # no filter by organization on an anonymous form
     assert "Not answered yet" not in html
     refused = client.get(f"/feedback/{form.id}/results?kind=ngo").get_data(as_text=True)
