@@ -267,7 +267,9 @@ def test_existing_responses_are_rekeyed_and_lose_what_pointed_at_their_authors(t
         scratch_app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
         with scratch_app.app_context():
             try:
-                upgrade(revision="0014_linked_documents")
+                # The people and forms are made through today's models, then the schema goes back to
+                # the last revision before the change, where the old-shaped rows are written.
+                upgrade()
                 organizer = make_user(role="organizer")
                 form = make_form(organizer, THREE_QUESTIONS, anonymous=True)
                 named = make_form(organizer, THREE_QUESTIONS, title="Named")
@@ -275,13 +277,20 @@ def test_existing_responses_are_rekeyed_and_lose_what_pointed_at_their_authors(t
                 people = [make_user(organization=embassy) for _ in range(4)] + [
                     make_user(organization=community)
                 ]
+                db.session.commit()
+                # Loaded now and detached, so that nothing is read back through today's models.
+                [record.id for record in (form, named, *form.questions, *named.questions, *people)]
+                db.session.expunge_all()
+                downgrade(revision="0014_linked_documents")
                 day = "2026-11-30"
                 for number, person in enumerate(people, start=1):
                     kind = "community" if number == 5 else "embassy"
-                    db.session.add(
-                        FeedbackRespondent(
-                            form_id=form.id, user_id=person.id, responded_on=date(2026, 11, 30)
-                        )
+                    db.session.execute(
+                        sa.text(
+                            "INSERT INTO feedback_respondents (form_id, user_id, responded_on)"
+                            " VALUES (:form, :user, :day)"
+                        ),
+                        {"form": form.id, "user": person.id, "day": date(2026, 11, 30)},
                     )
                     db.session.execute(
                         sa.text("INSERT INTO feedback_responses VALUES (:id, :form, :kind, :day)"),
@@ -310,13 +319,12 @@ def test_existing_responses_are_rekeyed_and_lose_what_pointed_at_their_authors(t
                     ),
                     {"id": "f" * 32, "q": named.questions[0].id},
                 )
-                db.session.add(
-                    FeedbackRespondent(
-                        form_id=named.id,
-                        user_id=people[0].id,
-                        response_id="f" * 32,
-                        responded_on=date(2026, 11, 30),
-                    )
+                db.session.execute(
+                    sa.text(
+                        "INSERT INTO feedback_respondents (form_id, user_id, response_id, responded_on)"
+                        " VALUES (:form, :user, :response, :day)"
+                    ),
+                    {"form": named.id, "user": people[0].id, "response": "f" * 32, "day": date(2026, 11, 30)},
                 )
                 db.session.commit()
 
