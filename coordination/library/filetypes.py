@@ -12,7 +12,8 @@ class FileKind:
     content_type: str
     extension: str
     inline: bool = False  # shown in the browser (PDF, images); everything else is an attachment
-    extractable: bool = False  # its text goes into the search index
+    # Its text is read (pictures with OCR) for the personal-data guard and the search index.
+    extractable: bool = True
 
 
 KINDS = {

@@ -46,6 +46,23 @@ DOCUMENT_FIELDS = (
 MAX_TAGS = 12
 
 
+# Text members type: what the guard finds in it is refused, never shared.
+
+
+def refuse_personal_data(field: str, *texts: str | None) -> None:
+    """Raise ValidationFailed on `field` when `texts` together hold personal data in bulk."""
+    findings = guard.personal_data_findings("\n".join(text for text in texts if text))
+    if findings:
+        raise ValidationFailed(
+            _(
+                "This looks like personal data of migrants (%(reasons)s). Lists of people, their "
+                "documents and contacts stay in case files: remove them to share the rest.",
+                reasons="; ".join(str(guard.REASONS[finding]) for finding in findings),
+            ),
+            field=field,
+        )
+
+
 # Collections.
 
 
@@ -58,6 +75,7 @@ def save_collection(
     members_may_contribute: bool,
 ) -> Collection:
     """Create or update a collection; nesting stops at two levels (raises ValidationFailed)."""
+    refuse_personal_data("description", name, description)
     parent = db.session.get(Collection, parent_id) if parent_id else None
     if parent is not None:
         if parent.parent_id is not None:
@@ -172,7 +190,9 @@ def share_document(
     organization_ids: list[int],
     **fields,
 ) -> Document:
-    """A new document in `collection` from an uploaded file; raises ValidationFailed on a refused file."""
+    """A new document in `collection` from an uploaded file; raises ValidationFailed on a refused
+    file or on personal data typed in its title, description or tags."""
+    refuse_personal_data("description", title, fields.get("description"), tags)
     filename = clean_filename(filename)
     document = Document(
         collection=collection,
@@ -207,6 +227,7 @@ def add_version(
     user, document: Document, part: storage.PartFile, filename: str, language: str, note: str | None
 ) -> DocumentVersion:
     """A new upload of `document` in `language`; every earlier version is kept."""
+    refuse_personal_data("note", note)
     version = _add_version(user, document, part, clean_filename(filename), language, note)
     document.updated_at = utcnow()
     reindex(document)
@@ -217,7 +238,8 @@ def add_version(
 def update_document(
     user, document: Document, *, tags: str | None, organization_ids: list[int], **fields
 ) -> None:
-    """Change what describes a document and who sees it."""
+    """Change what describes a document and who sees it; personal data typed in it is refused."""
+    refuse_personal_data("description", fields.get("title"), fields.get("description"), tags)
     for key in DOCUMENT_FIELDS:
         if key in fields:
             value = fields[key]
@@ -295,23 +317,23 @@ def extract_versions(ids: list[int] | None = None, limit: int = 20) -> int:
         if version is None or version.extraction != ExtractionStatus.PENDING:
             continue
         try:
-            text = extraction.extract_text(storage.path_of(version.stored_name), version.kind)
+            text, findings = extraction.extract(storage.path_of(version.stored_name), version.kind)
         except (ValueError, OSError) as error:
+            # Never shared unread: a picture without legible text, a protected or damaged file.
             log.warning("text of version %s could not be read: %s", version.id, error)
             version.extraction = ExtractionStatus.FAILED
-            text = ""
+            text, findings = "", ["unreadable"]
         else:
             version.extraction = ExtractionStatus.DONE
             version.extracted_text = text
-        _check_personal_data(version.document, text)
+        _check_personal_data(version.document, findings)
         reindex(version.document)
         db.session.commit()
         done += 1
     return done
 
 
-def _check_personal_data(document: Document, text: str) -> None:
-    findings = guard.personal_data_findings(text)
+def _check_personal_data(document: Document, findings: list[str]) -> None:
     if document.status == DocumentStatus.REVIEW and not findings:
         return  # held by an earlier version until an organizer clears it
     if not findings:
@@ -374,6 +396,8 @@ def record_download(user, version: DocumentVersion) -> None:
 
 
 def add_comment(user, document: Document, body: str) -> Comment:
+    """A comment on `document`; raises ValidationFailed when it holds personal data in bulk."""
+    refuse_personal_data("body", body)
     comment = Comment(document_id=document.id, author_id=user.id, body=body.strip())
     db.session.add(comment)
     db.session.flush()
@@ -381,6 +405,8 @@ def add_comment(user, document: Document, body: str) -> Comment:
 
 
 def edit_comment(user, comment: Comment, body: str) -> None:
+    """Change a comment's text, under the same guard as a new one."""
+    refuse_personal_data("body", body)
     comment.body = body.strip()
     comment.edited_at = utcnow()
 

@@ -1,0 +1,350 @@
+"""Reading every accepted file as lines of text, for the personal-data guard and the search index.
+
+Each reader yields the text of a file part by part (a page, a slide, a sheet), every page of it: a
+paragraph is a line, and a table row is one line whose cells are joined with " | ", so a list of
+people reads as records whatever the format. Pictures (PNG/JPEG files, pictures inside office
+files, PDF pages without a text layer) are read with OCR: Debian's `tesseract` (languages Arabic,
+English, French), PDF pages rendered with `pdftoppm` (poppler-utils). What cannot be read raises
+Unreadable, and the guard then holds the document for an organizer's review.
+"""
+
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+log = logging.getLogger("coordination.library")
+
+OCR_LANGUAGES = "ara+eng+fra"
+OCR_TIMEOUT = 120  # seconds for one picture or one page
+OCR_DPI = 200
+# Beyond this many pictures or scanned pages the file is held for a person to read rather than
+# keeping the reader busy for an hour.
+MAX_OCR_IMAGES = 60
+# A PDF page with less text than this and a picture on it is a scan (its page number or a stamp
+# may be its only text): it is read with OCR as well.
+SCAN_TEXT_CHARS = 200
+MAX_PART_BYTES = 50 * 1024 * 1024  # an inflated part larger than this is not read (zip bombs)
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+TEXT_CHUNK_LINES = 2000
+IMAGE_NAMES = re.compile(r"(?i)\.(png|jpe?g|gif|bmp|tiff?|webp)$")
+
+
+class Unreadable(ValueError):
+    """The text of a file cannot be read; `reason` says why, for the log and the organizer."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read(path: Path, kind: str) -> Iterator[str]:
+    """The text of the file at `path` of `kind`, part by part; raises Unreadable."""
+    reader = _READERS.get(kind)
+    if reader is None:
+        raise Unreadable(f"no reader for files of kind {kind}")
+    return reader(path, _Budget())
+
+
+class _Budget:
+    """How many more pictures one file may send to OCR."""
+
+    def __init__(self) -> None:
+        self.images = MAX_OCR_IMAGES
+
+    def spend(self) -> None:
+        if self.images <= 0:
+            raise Unreadable(f"more than {MAX_OCR_IMAGES} pictures or scanned pages to read")
+        self.images -= 1
+
+
+# OCR.
+
+
+def ocr(image: bytes, budget: "_Budget | None" = None) -> str:
+    """The text tesseract reads in the picture `image` (PNG, JPEG, …); raises Unreadable."""
+    if budget is not None:
+        budget.spend()
+    if shutil.which("tesseract") is None:
+        raise Unreadable("tesseract is not installed")
+    # One thread: the machine's cores are shared with the web workers.
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    try:
+        done = subprocess.run(  # noqa: S603 - a fixed program, the picture on standard input
+            ["tesseract", "stdin", "stdout", "-l", OCR_LANGUAGES],  # noqa: S607
+            input=image,
+            capture_output=True,
+            timeout=OCR_TIMEOUT,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise Unreadable(f"OCR took longer than {OCR_TIMEOUT} s") from error
+    if done.returncode != 0:
+        raise Unreadable(f"OCR failed: {done.stderr.decode('utf-8', 'replace').strip()[:200]}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def _ocr_picture(image: bytes, budget: _Budget) -> str:
+    """A whole file that is a picture: finding no text in it is not reading it."""
+    text = ocr(image, budget)
+    if not text.strip():
+        raise Unreadable("no text found in the picture")
+    return text
+
+
+def _image(path: Path, budget: _Budget) -> Iterator[str]:
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        raise Unreadable("the picture is too large to read")
+    yield _ocr_picture(path.read_bytes(), budget)
+
+
+# PDF.
+
+
+def _pdf(path: Path, budget: _Budget) -> Iterator[str]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Unreadable("the PDF is protected by a password")
+        pages = reader.pages
+        count = len(pages)
+    except (PdfReadError, NotImplementedError) as error:
+        raise Unreadable(f"the PDF cannot be opened: {error}") from error
+    for number in range(count):
+        page = pages[number]
+        text = page.extract_text() or ""
+        if len(text.strip()) < SCAN_TEXT_CHARS and _has_pictures(page):
+            scanned = ocr(_render_page(path, number + 1), budget)
+            if not text.strip() and not scanned.strip():
+                raise Unreadable(f"page {number + 1} is a picture in which no text was found")
+            text = f"{text}\n{scanned}"
+        yield text
+
+
+def _has_pictures(page) -> bool:
+    resources = page.get("/Resources")
+    resources = resources.get_object() if resources is not None else {}
+    objects = resources.get("/XObject") if hasattr(resources, "get") else None
+    return bool(objects and objects.get_object())
+
+
+def _render_page(path: Path, number: int) -> bytes:
+    if shutil.which("pdftoppm") is None:
+        raise Unreadable("pdftoppm (poppler-utils) is not installed to read a scanned page")
+    try:
+        page = str(number)
+        done = subprocess.run(  # noqa: S603 - a fixed program on a stored file
+            ["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-f", page, "-l", page, str(path)],  # noqa: S607
+            capture_output=True,
+            timeout=OCR_TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise Unreadable(f"page {number} took longer than {OCR_TIMEOUT} s to render") from error
+    if done.returncode != 0 or not done.stdout:
+        raise Unreadable(f"page {number} could not be rendered")
+    return done.stdout
+
+
+# Office files: XML in a zip.
+# The archive is read with zipfile, every part through a reader that stops at MAX_PART_BYTES
+# whatever its header claims; coordination/archives.py (branch `archives`) is meant to take this over.
+
+
+class _Capped(io.RawIOBase):
+    def __init__(self, stream, limit: int):
+        self.stream, self.left = stream, limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self.stream.read(min(len(buffer), self.left + 1))
+        self.left -= len(data)
+        if self.left < 0:
+            raise Unreadable("a part of the file is too large to read")
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _part(archive: zipfile.ZipFile, name: str, limit: int = MAX_PART_BYTES):
+    if archive.getinfo(name).file_size > limit:
+        raise Unreadable(f"{name} is too large to read")
+    return io.BufferedReader(_Capped(archive.open(name), limit))
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+_SPACES = {"tab", "br", "cr", "s", "line-break"}
+
+
+def _inline_text(element, text_tags: set[str], tails: bool) -> str:
+    """The words of a paragraph, runs and spans joined, tabs and breaks as spaces."""
+    parts = [element.text or ""] if _local(element.tag) in text_tags else []
+    for child in element:
+        if _local(child.tag) in _SPACES:
+            parts.append(" ")
+        parts.append(_inline_text(child, text_tags, tails))
+        if tails and child.tail:
+            parts.append(child.tail)
+    return "".join(parts)
+
+
+def _xml_lines(stream, *, paragraphs: set[str], text_tags: set[str], tails: bool) -> Iterator[str]:
+    """Paragraphs as lines; a table row (tr, table-row) as one line of its cells joined by " | "."""
+    rows: list[list[str]] = []
+    cells: list[list[str]] = []
+    # expat resolves no external entity and (since 2.4.1) caps entity expansion.
+    for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314
+        tag = _local(element.tag)
+        if event == "start":
+            if tag in ("tr", "table-row"):
+                rows.append([])
+            elif tag in ("tc", "table-cell"):
+                cells.append([])
+            continue
+        if tag in paragraphs:
+            text = " ".join(_inline_text(element, text_tags, tails).split())
+            if text:
+                if cells:
+                    cells[-1].append(text)
+                else:
+                    yield text
+            element.clear()
+        elif tag in ("tc", "table-cell") and cells:
+            content = " ".join(cells.pop())
+            if rows:
+                rows[-1].append(content)
+            elif content:
+                yield content
+        elif tag in ("tr", "table-row") and rows:
+            line = " | ".join(cell for cell in rows.pop() if cell)
+            if line:
+                if cells:  # a table inside a cell
+                    cells[-1].append(line)
+                else:
+                    yield line
+            element.clear()
+
+
+def _numbered(name: str) -> tuple:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
+
+
+def _pictures(archive: zipfile.ZipFile, folder: str, budget: _Budget) -> Iterator[str]:
+    """The text of the pictures under `folder` of an office file (a list pasted as a screenshot)."""
+    for name in sorted((n for n in archive.namelist() if n.startswith(folder)), key=_numbered):
+        if IMAGE_NAMES.search(name):
+            with _part(archive, name, MAX_IMAGE_BYTES) as stream:
+                yield ocr(stream.read(), budget)
+
+
+def _ooxml(path: Path, budget: _Budget, wanted, media: str) -> Iterator[str]:
+    with zipfile.ZipFile(path) as archive:
+        names = sorted((name for name in archive.namelist() if wanted(name)), key=_numbered)
+        for name in names:
+            with _part(archive, name) as stream:
+                # Deleted text of tracked changes is still in the file that is shared.
+                yield "\n".join(_xml_lines(stream, paragraphs={"p"}, text_tags={"t", "delText"}, tails=False))
+        yield from _pictures(archive, media, budget)
+
+
+def _docx(path: Path, budget: _Budget) -> Iterator[str]:
+    # The body, then headers, footers, notes and comments: a list may hide in any of them.
+    parts = ("word/header", "word/footer", "word/footnotes", "word/endnotes", "word/comments")
+    return _ooxml(
+        path,
+        budget,
+        lambda name: name.endswith(".xml") and (name == "word/document.xml" or name.startswith(parts)),
+        "word/media/",
+    )
+
+
+def _pptx(path: Path, budget: _Budget) -> Iterator[str]:
+    # Slides, their speaker notes and SmartArt diagrams.
+    parts = ("ppt/slides/slide", "ppt/notesSlides/", "ppt/diagrams/data")
+    return _ooxml(path, budget, lambda name: name.endswith(".xml") and name.startswith(parts), "ppt/media/")
+
+
+def _xlsx(path: Path, budget: _Budget) -> Iterator[str]:
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.file_size > MAX_PART_BYTES:
+                raise Unreadable(f"{info.filename} is too large to read")
+        pictures = list(_pictures(archive, "xl/media/", budget))
+    # A stream, not the path: openpyxl judges a path by its extension, and stored files have none.
+    with path.open("rb") as stream:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        try:
+            for sheet in workbook.worksheets:
+                lines = [sheet.title]
+                for row in sheet.iter_rows(values_only=True):
+                    cells = [_cell(value) for value in row if value is not None and str(value).strip()]
+                    if cells:
+                        lines.append(" | ".join(cells))
+                    if len(lines) >= TEXT_CHUNK_LINES:
+                        yield "\n".join(lines)
+                        lines = []
+                yield "\n".join(lines)
+        finally:
+            workbook.close()
+    yield from pictures
+
+
+def _cell(value) -> str:
+    if isinstance(value, datetime | date):
+        return value.strftime("%d/%m/%Y")
+    return " ".join(str(value).split())
+
+
+_ODF_TEXT = {"p", "h", "span", "a"}
+
+
+def _odf(path: Path, budget: _Budget) -> Iterator[str]:
+    with zipfile.ZipFile(path) as archive:
+        for name in ("content.xml", "styles.xml"):  # styles.xml holds headers and footers
+            if name in archive.namelist():
+                with _part(archive, name) as stream:
+                    lines = _xml_lines(stream, paragraphs={"p", "h"}, text_tags=_ODF_TEXT, tails=True)
+                    yield "\n".join(lines)
+        yield from _pictures(archive, "Pictures/", budget)
+
+
+def _plain(path: Path, budget: _Budget) -> Iterator[str]:
+    with path.open("r", encoding="utf-8", errors="replace") as stream:
+        lines = []
+        for line in stream:
+            lines.append(line)
+            if len(lines) >= TEXT_CHUNK_LINES:
+                yield "".join(lines)
+                lines = []
+        yield "".join(lines)
+
+
+_READERS = {
+    "pdf": _pdf,
+    "docx": _docx,
+    "pptx": _pptx,
+    "xlsx": _xlsx,
+    "odt": _odf,
+    "ods": _odf,
+    "txt": _plain,
+    "csv": _plain,
+    "png": _image,
+    "jpeg": _image,
+}
