@@ -14,7 +14,10 @@ import re
 import unicodedata
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from coordination.errors import ValidationFailed
 
 # More than this many distinct numbers of a kind, or records, make a list of people.
 PASSPORTS_ALLOWED = 2
@@ -268,3 +271,18 @@ def personal_data_findings(text: str) -> list[str]:
     scan = Scan()
     scan.feed(text)
     return scan.findings()
+
+
+def refuse_personal_data(field: str, *texts: str | None) -> None:
+    """Raise ValidationFailed on `field` when `texts` (typed by a member, shown to others) together
+    hold personal data in bulk: typed text is refused, never held, so what was typed stays in the form."""
+    findings = personal_data_findings("\n".join(text for text in texts if text))
+    if findings:
+        raise ValidationFailed(
+            _(
+                "This looks like personal data of migrants (%(reasons)s). Lists of people, their "
+                "documents and contacts stay in case files: remove them to share the rest.",
+                reasons="; ".join(str(REASONS[finding]) for finding in findings),
+            ),
+            field=field,
+        )

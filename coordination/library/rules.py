@@ -46,23 +46,6 @@ DOCUMENT_FIELDS = (
 MAX_TAGS = 12
 
 
-# Text members type: what the guard finds in it is refused, never shared.
-
-
-def refuse_personal_data(field: str, *texts: str | None) -> None:
-    """Raise ValidationFailed on `field` when `texts` together hold personal data in bulk."""
-    findings = guard.personal_data_findings("\n".join(text for text in texts if text))
-    if findings:
-        raise ValidationFailed(
-            _(
-                "This looks like personal data of migrants (%(reasons)s). Lists of people, their "
-                "documents and contacts stay in case files: remove them to share the rest.",
-                reasons="; ".join(str(guard.REASONS[finding]) for finding in findings),
-            ),
-            field=field,
-        )
-
-
 # Collections.
 
 
@@ -75,7 +58,7 @@ def save_collection(
     members_may_contribute: bool,
 ) -> Collection:
     """Create or update a collection; nesting stops at two levels (raises ValidationFailed)."""
-    refuse_personal_data("description", name, description)
+    guard.refuse_personal_data("description", name, description)
     parent = db.session.get(Collection, parent_id) if parent_id else None
     if parent is not None:
         if parent.parent_id is not None:
@@ -192,7 +175,7 @@ def share_document(
 ) -> Document:
     """A new document in `collection` from an uploaded file; raises ValidationFailed on a refused
     file or on personal data typed in its title, description or tags."""
-    refuse_personal_data("description", title, fields.get("description"), tags)
+    guard.refuse_personal_data("description", title, fields.get("description"), tags)
     filename = clean_filename(filename)
     document = Document(
         collection=collection,
@@ -227,7 +210,7 @@ def add_version(
     user, document: Document, part: storage.PartFile, filename: str, language: str, note: str | None
 ) -> DocumentVersion:
     """A new upload of `document` in `language`; every earlier version is kept."""
-    refuse_personal_data("note", note)
+    guard.refuse_personal_data("note", note)
     version = _add_version(user, document, part, clean_filename(filename), language, note)
     document.updated_at = utcnow()
     reindex(document)
@@ -239,7 +222,7 @@ def update_document(
     user, document: Document, *, tags: str | None, organization_ids: list[int], **fields
 ) -> None:
     """Change what describes a document and who sees it; personal data typed in it is refused."""
-    refuse_personal_data("description", fields.get("title"), fields.get("description"), tags)
+    guard.refuse_personal_data("description", fields.get("title"), fields.get("description"), tags)
     for key in DOCUMENT_FIELDS:
         if key in fields:
             value = fields[key]
@@ -397,7 +380,7 @@ def record_download(user, version: DocumentVersion) -> None:
 
 def add_comment(user, document: Document, body: str) -> Comment:
     """A comment on `document`; raises ValidationFailed when it holds personal data in bulk."""
-    refuse_personal_data("body", body)
+    guard.refuse_personal_data("body", body)
     comment = Comment(document_id=document.id, author_id=user.id, body=body.strip())
     db.session.add(comment)
     db.session.flush()
@@ -406,7 +389,7 @@ def add_comment(user, document: Document, body: str) -> Comment:
 
 def edit_comment(user, comment: Comment, body: str) -> None:
     """Change a comment's text, under the same guard as a new one."""
-    refuse_personal_data("body", body)
+    guard.refuse_personal_data("body", body)
     comment.body = body.strip()
     comment.edited_at = utcnow()
 

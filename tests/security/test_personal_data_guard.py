@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from coordination.extensions import db
 from coordination.library.models import Collection, Comment, Document, DocumentVersion
+from coordination.suggestions.models import Suggestion, SuggestionComment
 from tests.conftest import login
 from tests.library.conftest import make_collection, make_document, share, shared_document, sign_in_as
 from tests.security import guard_corpus
+from tests.suggestions.conftest import propose
 
 LIST = "\n".join(f"{name} DOB {guard_corpus.dmy(born)}" for name, _ar, _pp, born, *_ in guard_corpus.PEOPLE)
 
@@ -198,3 +200,79 @@ def test_a_list_typed_into_a_collection_description_is_refused(client, organizer
     assert response.status_code == 200
     assert "looks like personal data of migrants" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count(Collection.id))) == 0
+
+
+# Suggestions are read by every embassy: the same guard on what members type there.
+
+SUGGESTION = {"title": "Health screening before return", "service_area": "health", "sdg": "3"}
+
+
+def test_a_list_typed_into_a_suggestion_is_refused_and_kept_in_the_form(client, member):
+    login(client, member)
+    response = client.post("/suggestions/new", data={**SUGGESTION, "description": LIST})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "looks like personal data of migrants" in page and "Mona Okafor DOB 21/07/2001" in page
+    assert db.session.scalar(select(func.count(Suggestion.id))) == 0
+
+
+def test_a_list_typed_into_a_suggestion_comment_is_refused_and_kept(client, member, other_focal_point):
+    suggestion = propose(member)
+    login(client, other_focal_point)
+    response = client.post(f"/suggestions/{suggestion.id}/comments", data={"body": LIST})
+    assert response.status_code == 200
+    assert "looks like personal data of migrants" in _page_text(response)
+    assert "Amal Haddad DOB 12/03/1990" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(SuggestionComment.id))) == 0
+
+
+# Files shared before the guard read them.
+
+
+def test_the_migration_holds_back_files_never_read_until_the_guard_has_read_them(tmp_path):
+    from flask_migrate import upgrade
+
+    from coordination import create_app
+    from tests.test_migrations import _scratch_database
+
+    with _scratch_database(tmp_path) as url:
+        scratch_app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        with scratch_app.app_context():
+            try:
+                upgrade(revision="0014_linked_documents")
+                now = "2026-01-01 00:00:00"
+                with db.engine.begin() as connection:
+                    connection.exec_driver_sql(
+                        "INSERT INTO collections (id, name, members_may_contribute, created_at) "
+                        f"VALUES (1, 'Guides', true, '{now}')"
+                    )
+                    for number, (kind, extraction) in enumerate(
+                        [("pptx", "none"), ("png", "none"), ("pdf", "failed"), ("pdf", "done")], start=1
+                    ):
+                        connection.exec_driver_sql(
+                            "INSERT INTO documents (id, collection_id, title, language, visibility, status, "
+                            "size, download_count, created_at, updated_at) "
+                            f"VALUES ({number}, 1, 'D{number}', 'en', 'members', 'published', 1, 0, "
+                            f"'{now}', '{now}')"
+                        )
+                        connection.exec_driver_sql(
+                            "INSERT INTO document_versions (id, document_id, language, number, filename, "
+                            "stored_name, content_type, kind, size, sha256, uploaded_at, extraction) "
+                            f"VALUES ({number}, {number}, 'en', 1, 'f', 's{number}', 'x', '{kind}', 1, 'h', "
+                            f"'{now}', '{extraction}')"
+                        )
+                upgrade()
+                with db.engine.connect() as connection:
+                    rows = connection.exec_driver_sql(
+                        "SELECT d.status, v.extraction FROM documents d JOIN document_versions v "
+                        "ON v.document_id = d.id ORDER BY d.id"
+                    ).all()
+                assert [tuple(row) for row in rows] == [
+                    ("checking", "pending"),
+                    ("checking", "pending"),
+                    ("checking", "pending"),
+                    ("published", "done"),
+                ]
+            finally:
+                db.session.remove()
+                db.engine.dispose()
