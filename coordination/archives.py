@@ -42,23 +42,21 @@ class ArchiveRefused(ValidationFailed):
         self.code = code
 
 
-def _refuse(code: str, **values) -> ArchiveRefused:
+def refused(code: str, limit: int = 0) -> ArchiveRefused:
+    """The refusal `code`, its message naming `limit` (bytes for sizes, a number otherwise)."""
+    size = f"{limit / MB:.3g} MB" if limit >= MB else f"{max(limit // 1024, 1)} kB"
     messages = {
         "damaged": _l("it is not a readable compressed file (it may be damaged)"),
-        "members": _l("it holds more than %(max)s files", **values),
-        "total": _l("its content inflates to more than %(max)s", **values),
+        "members": _l("it holds more than %(max)d files", max=limit),
+        "total": _l("its content inflates to more than %(size)s", size=size),
         "ratio": _l(
-            "a part of it is compressed more than %(max)s times, as compressed-file bombs are", **values
+            "a part of it is compressed more than %(max)d times, as compressed-file bombs are", max=limit
         ),
         "name": _l("it holds a file whose name climbs out of the archive"),
         "member": _l("a part of it is larger than it declares"),
-        "size": _l("a part of it is larger than %(max)s", **values),
+        "size": _l("a part of it inflates to more than %(size)s", size=size),
     }
     return ArchiveRefused(messages[code], code)
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / MB:.3g} MB" if size >= MB else f"{max(size // 1024, 1)} kB"
 
 
 def limits() -> dict[str, int]:
@@ -97,7 +95,7 @@ def open_archive(
         try:
             zip_file = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as error:
-            raise _refuse("damaged") from error
+            raise refused("damaged") from error
         budget = max_total if max_read is None else max_read
         archive = Archive(zip_file, stream if owned else None, budget)
         try:
@@ -118,29 +116,29 @@ def _check_directory(stream: BinaryIO, max_members: int) -> None:
         # The end record: zipfile's own reader (stable since Python 2), told what it holds.
         end = zipfile._EndRecData(stream)
     except OSError as error:
-        raise _refuse("damaged") from error
+        raise refused("damaged") from error
     finally:
         stream.seek(0)
     if end is None:
-        raise _refuse("damaged")
+        raise refused("damaged")
     entries, directory_size = end[zipfile._ECD_ENTRIES_TOTAL], end[zipfile._ECD_SIZE]
     if entries > max_members or directory_size > max_members * DIRECTORY_BYTES_PER_MEMBER:
-        raise _refuse("members", max=max_members)
+        raise refused("members", max_members)
 
 
 def _check_members(members: list[zipfile.ZipInfo], max_total: int, max_members: int, max_ratio: int) -> None:
     if len(members) > max_members:
-        raise _refuse("members", max=max_members)
+        raise refused("members", max_members)
     total = 0
     for info in members:
         path = PurePosixPath(info.filename.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or "\x00" in info.filename:
-            raise _refuse("name")
+            raise refused("name")
         total += info.file_size
         if total > max_total:
-            raise _refuse("total", max=_megabytes(max_total))
+            raise refused("total", max_total)
         if info.file_size > RATIO_FLOOR and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise _refuse("ratio", max=max_ratio)
+            raise refused("ratio", max_ratio)
 
 
 class Archive:
@@ -168,11 +166,11 @@ class Archive:
         """A stream of the member `name` (KeyError when absent) refusing past `limit` bytes."""
         info = self._by_name[name]
         if limit is not None and info.file_size > limit:
-            raise _refuse("size", max=_megabytes(limit))
+            raise refused("size", limit)
         try:
             raw = self._zip.open(info)
         except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as error:
-            raise _refuse("damaged") from error
+            raise refused("damaged") from error
         return MemberStream(self, info, raw, limit)
 
     def read_member(self, name: str, limit: int) -> bytes:
@@ -222,16 +220,16 @@ class MemberStream(io.RawIOBase):
         try:
             data = self._raw.read(min(size, CHUNK))
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as error:
-            raise _refuse("damaged") from error
+            raise refused("damaged") from error
         self.count += len(data)
         self._archive.spent += len(data)
         # zipfile stops at the declared size today; counting keeps the promise whatever reads it.
         if self.count > self._info.file_size:
-            raise _refuse("member")
+            raise refused("member")
         if self._limit is not None and self.count > self._limit:
-            raise _refuse("size", max=_megabytes(self._limit))
+            raise refused("size", self._limit)
         if self._archive.spent > self._archive.max_read:
-            raise _refuse("total", max=_megabytes(self._archive.max_read))
+            raise refused("total", self._archive.max_read)
         return data
 
     def readinto(self, buffer) -> int:

@@ -1,25 +1,37 @@
 """Text of uploaded files for search and the personal-data guard: PDF (pypdf), DOCX, XLSX, ODT/ODS
-(their XML read with zipfile and ElementTree), plain text. Bounded in pages and characters."""
+(their XML streamed from the archive through expat), plain text. Bounded in pages and characters,
+and what a file's parts inflate to is bounded all together (LIBRARY_TEXT_MAX_BYTES)."""
 
 import logging
-import zipfile
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.parsers import expat
+
+from flask import current_app
+
+from coordination import archives
 
 log = logging.getLogger("coordination.library")
 
 MAX_CHARS = 1_000_000
 MAX_PAGES = 300
-MAX_XML_BYTES = 50 * 1024 * 1024  # an inflated part larger than this is not read (zip bombs)
+MAX_DEPTH = 512
+MAX_TOKEN_BYTES = 1024 * 1024
+CHUNK = 64 * 1024
+_TEXT_TAGS = {"t", "v", "p", "span", "h", "s"}
 
 
 def extract_text(path: Path, kind: str) -> str:
-    """The text of the file at `path` of `kind`; raises ValueError when it cannot be read."""
+    """The text of the file at `path` of `kind`; raises ValueError when it cannot be read, and
+    ArchiveRefused when its compressed content inflates beyond the limits."""
     reader = _READERS.get(kind)
     if reader is None:
         return ""
     try:
         text = reader(path)
+    except archives.ArchiveRefused as error:
+        if error.code != "damaged":
+            raise
+        raise ValueError(str(error.message)) from error
     except Exception as error:  # a damaged or hostile file: the version is marked, the app goes on
         raise ValueError(f"{type(error).__name__}: {error}") from error
     return text[:MAX_CHARS]
@@ -39,53 +51,139 @@ def _pdf(path: Path) -> str:
     return "\n".join(parts)
 
 
-def _xml_texts(archive: zipfile.ZipFile, names: list[str], paragraph_tags: set[str]) -> list[str]:
-    """The text nodes of `names`, one string per paragraph-like element."""
+class _Enough(Exception):
+    """Enough text has been read: the rest of the file is not needed."""
+
+
+class _TextCollector:
+    """Text of an XML part as expat streams it: one string per paragraph-like element, and no tree.
+
+    Text counts when its innermost element is a text element, which also takes the tails of
+    ODF's spans and spaces; nothing but the open elements' names is kept between paragraphs.
+    """
+
+    def __init__(self, paragraph_tags: set[str], texts: list[str], room: int):
+        self.paragraph_tags = paragraph_tags
+        self.texts = texts
+        self.room = room  # characters still wanted
+        self.stack: list[str] = []
+        self.run: list[str] = []  # pieces of the current text node (expat splits them)
+        self.current: list[str] = []  # the current paragraph's text nodes
+        self.chars = 0
+        self.position = 0  # where the last event was, to see how much expat holds unparsed
+
+    def start(self, tag: str, _attributes) -> None:
+        self._flush()
+        if len(self.stack) >= MAX_DEPTH:
+            raise ValueError("the XML is nested too deeply")
+        self.stack.append(tag.rsplit("}", 1)[-1])
+
+    def end(self, _tag: str) -> None:
+        self._flush()
+        tag = self.stack.pop()
+        if tag in self.paragraph_tags:
+            if self.current:
+                self.texts.append(" ".join(self.current) if tag == "row" else "".join(self.current))
+            self.current = []
+
+    def data(self, text: str) -> None:
+        if self.stack and self.stack[-1] in _TEXT_TAGS:
+            self.run.append(text)
+            self.chars += len(text)
+            if self.chars >= self.room:
+                self._flush()
+                self.finish()
+                raise _Enough
+
+    def _flush(self) -> None:
+        if self.run:
+            self.current.append("".join(self.run))
+            self.run = []
+
+    def finish(self) -> None:
+        self._flush()
+        if self.current:
+            self.texts.append(" ".join(self.current))
+            self.current = []
+
+
+def _parse_part(stream, collector: _TextCollector) -> None:
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+
+    def seen(*_args) -> None:
+        collector.position = parser.CurrentByteIndex
+
+    def start(tag, attributes) -> None:
+        seen()
+        collector.start(tag, attributes)
+
+    def end(tag) -> None:
+        seen()
+        collector.end(tag)
+
+    def data(text) -> None:
+        seen()
+        collector.data(text)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = data
+    parser.CommentHandler = seen
+    parser.ProcessingInstructionHandler = seen
+    fed = 0
+    # expat resolves no external entity and (since 2.4.0) caps the expansion of internal ones.
+    while chunk := stream.read(CHUNK):
+        parser.Parse(chunk, False)
+        fed += len(chunk)
+        # A tag, comment or declaration is held whole until it ends: a huge one would fill memory.
+        if fed - collector.position > MAX_TOKEN_BYTES:
+            raise archives.refused("size", MAX_TOKEN_BYTES)
+    parser.Parse(b"", True)
+    collector.finish()
+
+
+def _xml_texts(archive: archives.Archive, names: list[str], paragraph_tags: set[str]) -> list[str]:
+    """The text of the parts `names`, one string per paragraph-like element, MAX_CHARS at most."""
     texts: list[str] = []
+    size = 0
     for name in names:
-        info = archive.getinfo(name)
-        if info.file_size > MAX_XML_BYTES:
-            continue
-        with archive.open(name) as stream:
-            current: list[str] = []
-            # expat resolves no external entity and (since 2.4.1) caps entity expansion.
-            for _event, element in ElementTree.iterparse(stream, events=("end",)):  # noqa: S314
-                tag = element.tag.rsplit("}", 1)[-1]
-                if element.text and tag in ("t", "v", "p", "span", "h", "s"):
-                    current.append(element.text)
-                if element.tail and tag in ("span", "s"):
-                    current.append(element.tail)
-                if tag in paragraph_tags:
-                    if current:
-                        texts.append("".join(current) if tag != "row" else " ".join(current))
-                    current = []
-                    element.clear()
-            if current:
-                texts.append(" ".join(current))
+        collector = _TextCollector(paragraph_tags, texts, MAX_CHARS - size)
+        with archive.open_member(name) as stream:
+            try:
+                _parse_part(stream, collector)
+            except _Enough:
+                return texts
+        size += collector.chars
     return texts
 
 
+def _open(path: Path) -> archives.Archive:
+    # Whatever the parts read, together they inflate to LIBRARY_TEXT_MAX_BYTES at most.
+    return archives.open_archive(path, max_read=current_app.config["LIBRARY_TEXT_MAX_BYTES"])
+
+
 def _docx(path: Path) -> str:
-    with zipfile.ZipFile(path) as archive:
+    with _open(path) as archive:
         names = [
             name
-            for name in archive.namelist()
+            for name in archive.names
             if name == "word/document.xml" or name.startswith(("word/header", "word/footer"))
         ]
         return "\n".join(_xml_texts(archive, names, {"p"}))
 
 
 def _xlsx(path: Path) -> str:
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
+    with _open(path) as archive:
+        names = archive.names
         shared = [name for name in names if name == "xl/sharedStrings.xml"]
         sheets = [name for name in names if name.startswith("xl/worksheets/sheet")]
         # Shared strings hold the text cells; sheet values add inline strings and numbers.
-        return "\n".join(_xml_texts(archive, shared, {"si"}) + _xml_texts(archive, sheets, {"row"}))
+        return "\n".join(_xml_texts(archive, shared + sheets, {"si", "row"}))
 
 
 def _odf(path: Path) -> str:
-    with zipfile.ZipFile(path) as archive:
+    with _open(path) as archive:
         return "\n".join(_xml_texts(archive, ["content.xml"], {"p", "h"}))
 
 

@@ -28,6 +28,9 @@ REASONS = {
     "phone": _l("it contains many phone numbers"),
     "email": _l("it contains many e-mail addresses"),
     "birth": _l("it contains dates of birth next to names"),
+    "archive": _l(
+        "its compressed content inflates beyond what the library reads, so it could not be checked"
+    ),
 }
 
 

@@ -11,6 +11,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
+from coordination import archives
 from coordination.audit.rules import record_event
 from coordination.auth.models import User
 from coordination.errors import ValidationFailed
@@ -104,7 +105,12 @@ def _tags(raw: str | None) -> list[str]:
 def _accept(part: storage.PartFile, filename: str) -> filetypes.FileKind:
     if part.size == 0:
         raise ValidationFailed(_("The file %(name)s is empty.", name=filename), field="files")
-    kind = filetypes.sniff(part.path, filename)
+    try:
+        kind = filetypes.sniff(part.path, filename)
+    except archives.ArchiveRefused as error:
+        raise ValidationFailed(
+            _("The file %(name)s is refused: %(reason)s.", name=filename, reason=error.message), field="files"
+        ) from error
     if kind is None:
         raise ValidationFailed(
             _(
@@ -294,8 +300,13 @@ def extract_versions(ids: list[int] | None = None, limit: int = 20) -> int:
         version = db.session.get(DocumentVersion, version_id)
         if version is None or version.extraction != ExtractionStatus.PENDING:
             continue
+        too_large = False
         try:
             text = extraction.extract_text(storage.path_of(version.stored_name), version.kind)
+        except archives.ArchiveRefused as error:
+            log.warning("text of version %s not read: %s", version.id, error.message)
+            version.extraction = ExtractionStatus.FAILED
+            text, too_large = "", True
         except (ValueError, OSError) as error:
             log.warning("text of version %s could not be read: %s", version.id, error)
             version.extraction = ExtractionStatus.FAILED
@@ -303,7 +314,11 @@ def extract_versions(ids: list[int] | None = None, limit: int = 20) -> int:
         else:
             version.extraction = ExtractionStatus.DONE
             version.extracted_text = text
-        _check_personal_data(version.document, text)
+        if too_large:
+            # Its text was not read, so the guard could not look at it: an organizer must.
+            _hold(version.document, ["archive"])
+        else:
+            _check_personal_data(version.document, text)
         reindex(version.document)
         db.session.commit()
         done += 1
@@ -318,6 +333,11 @@ def _check_personal_data(document: Document, text: str) -> None:
         if document.status == DocumentStatus.CHECKING:
             document.status = DocumentStatus.PUBLISHED
         return
+    _hold(document, findings)
+
+
+def _hold(document: Document, findings: list[str]) -> None:
+    """Hold `document` for review for `findings` (keys of guard.REASONS) and tell its uploader."""
     document.status = DocumentStatus.REVIEW
     document.review_reason = ",".join(findings)
     record_event(None, "library.document.hold", document, findings=findings)
