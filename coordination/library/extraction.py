@@ -5,6 +5,7 @@ MAX_CHARS of it."""
 import logging
 from pathlib import Path
 
+from coordination import archives
 from coordination.library import guard, reading
 
 log = logging.getLogger("coordination.library")
@@ -15,7 +16,8 @@ MAX_CHARS = 1_000_000
 def extract(path: Path, kind: str) -> tuple[str, list[str]]:
     """The text of the file at `path` of `kind` (bounded) and the guard's findings over all of it.
 
-    Raises reading.Unreadable (a ValueError) when the file cannot be read to its end.
+    Raises reading.Unreadable (a ValueError) when the file cannot be read to its end, and
+    archives.ArchiveRefused when its compressed content inflates beyond the limits.
     """
     scan = guard.Scan()
     parts: list[str] = []
@@ -28,6 +30,10 @@ def extract(path: Path, kind: str) -> tuple[str, list[str]]:
                 size += len(part)
     except reading.Unreadable:
         raise
+    except archives.ArchiveRefused as error:
+        if error.code != "damaged":
+            raise
+        raise reading.Unreadable(str(error.message)) from error
     except Exception as error:  # a damaged or hostile file: held for a person to read
         raise reading.Unreadable(f"{type(error).__name__}: {error}") from error
     return "\n".join(parts)[:MAX_CHARS], scan.findings()

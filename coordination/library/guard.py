@@ -46,6 +46,9 @@ REASONS = {
         "its text could not be read (a picture or a scan without legible text, or a protected or "
         "damaged file): an organizer reads it before it is shared"
     ),
+    "archive": _l(
+        "its compressed content inflates beyond what the library reads, so it could not be checked"
+    ),
 }
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")

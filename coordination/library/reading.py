@@ -8,17 +8,19 @@ English, French), PDF pages rendered with `pdftoppm` (poppler-utils). What canno
 Unreadable, and the guard then holds the document for an organizer's review.
 """
 
-import io
 import logging
 import os
 import re
 import shutil
 import subprocess
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from xml.etree import ElementTree
+
+from flask import current_app, has_app_context
+
+from coordination import archives
 
 log = logging.getLogger("coordination.library")
 
@@ -31,7 +33,7 @@ MAX_OCR_IMAGES = 60
 # A PDF page with less text than this and a picture on it is a scan (its page number or a stamp
 # may be its only text): it is read with OCR as well.
 SCAN_TEXT_CHARS = 200
-MAX_PART_BYTES = 50 * 1024 * 1024  # an inflated part larger than this is not read (zip bombs)
+MAX_TEXT_BYTES = 50 * 1024 * 1024  # outside an application: LIBRARY_TEXT_MAX_BYTES's default
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 TEXT_CHUNK_LINES = 2000
 IMAGE_NAMES = re.compile(r"(?i)\.(png|jpe?g|gif|bmp|tiff?|webp)$")
@@ -157,31 +159,14 @@ def _render_page(path: Path, number: int) -> bytes:
     return done.stdout
 
 
-# Office files: XML in a zip.
-# The archive is read with zipfile, every part through a reader that stops at MAX_PART_BYTES
-# whatever its header claims; coordination/archives.py (branch `archives`) is meant to take this over.
+# Office files: XML in a zip, opened through coordination/archives.py so that no part inflates
+# beyond its declared size and all the parts read together stay within LIBRARY_TEXT_MAX_BYTES
+# (past it, archives.ArchiveRefused: the document is held, its text unread).
 
 
-class _Capped(io.RawIOBase):
-    def __init__(self, stream, limit: int):
-        self.stream, self.left = stream, limit
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.stream.read(min(len(buffer), self.left + 1))
-        self.left -= len(data)
-        if self.left < 0:
-            raise Unreadable("a part of the file is too large to read")
-        buffer[: len(data)] = data
-        return len(data)
-
-
-def _part(archive: zipfile.ZipFile, name: str, limit: int = MAX_PART_BYTES):
-    if archive.getinfo(name).file_size > limit:
-        raise Unreadable(f"{name} is too large to read")
-    return io.BufferedReader(_Capped(archive.open(name), limit))
+def _open(path: Path) -> archives.Archive:
+    config = current_app.config if has_app_context() else {}
+    return archives.open_archive(path, max_read=config.get("LIBRARY_TEXT_MAX_BYTES", MAX_TEXT_BYTES))
 
 
 def _local(tag: str) -> str:
@@ -244,22 +229,26 @@ def _numbered(name: str) -> tuple:
     return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name))
 
 
-def _pictures(archive: zipfile.ZipFile, folder: str, budget: _Budget) -> Iterator[str]:
-    """The text of the pictures under `folder` of an office file (a list pasted as a screenshot)."""
-    for name in sorted((n for n in archive.namelist() if n.startswith(folder)), key=_numbered):
-        if IMAGE_NAMES.search(name):
-            with _part(archive, name, MAX_IMAGE_BYTES) as stream:
-                yield ocr(stream.read(), budget)
+def _pictures(path: Path, folder: str, budget: _Budget) -> Iterator[str]:
+    """The text of the pictures under `folder` of an office file (a list pasted as a screenshot).
+
+    Pictures are read apart from the text, within the archive's whole budget (ARCHIVE_MAX_TOTAL_BYTES):
+    a report's photographs are not text and should not use up what its text may inflate to.
+    """
+    with archives.open_archive(path) as archive:
+        names = [name for name in archive.names if name.startswith(folder) and IMAGE_NAMES.search(name)]
+        for name in sorted(names, key=_numbered):
+            yield ocr(archive.read_member(name, MAX_IMAGE_BYTES), budget)
 
 
 def _ooxml(path: Path, budget: _Budget, wanted, media: str) -> Iterator[str]:
-    with zipfile.ZipFile(path) as archive:
-        names = sorted((name for name in archive.namelist() if wanted(name)), key=_numbered)
+    with _open(path) as archive:
+        names = sorted((name for name in archive.names if wanted(name)), key=_numbered)
         for name in names:
-            with _part(archive, name) as stream:
+            with archive.open_member(name) as stream:
                 # Deleted text of tracked changes is still in the file that is shared.
                 yield "\n".join(_xml_lines(stream, paragraphs={"p"}, text_tags={"t", "delText"}, tails=False))
-        yield from _pictures(archive, media, budget)
+    yield from _pictures(path, media, budget)
 
 
 def _docx(path: Path, budget: _Budget) -> Iterator[str]:
@@ -282,11 +271,8 @@ def _pptx(path: Path, budget: _Budget) -> Iterator[str]:
 def _xlsx(path: Path, budget: _Budget) -> Iterator[str]:
     from openpyxl import load_workbook
 
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            if info.file_size > MAX_PART_BYTES:
-                raise Unreadable(f"{info.filename} is too large to read")
-        pictures = list(_pictures(archive, "xl/media/", budget))
+    with _open(path):
+        pass  # its structure checked before openpyxl inflates what it likes
     # A stream, not the path: openpyxl judges a path by its extension, and stored files have none.
     with path.open("rb") as stream:
         workbook = load_workbook(stream, read_only=True, data_only=True)
@@ -303,7 +289,7 @@ def _xlsx(path: Path, budget: _Budget) -> Iterator[str]:
                 yield "\n".join(lines)
         finally:
             workbook.close()
-    yield from pictures
+    yield from _pictures(path, "xl/media/", budget)
 
 
 def _cell(value) -> str:
@@ -316,13 +302,13 @@ _ODF_TEXT = {"p", "h", "span", "a"}
 
 
 def _odf(path: Path, budget: _Budget) -> Iterator[str]:
-    with zipfile.ZipFile(path) as archive:
+    with _open(path) as archive:
         for name in ("content.xml", "styles.xml"):  # styles.xml holds headers and footers
-            if name in archive.namelist():
-                with _part(archive, name) as stream:
+            if name in archive:
+                with archive.open_member(name) as stream:
                     lines = _xml_lines(stream, paragraphs={"p", "h"}, text_tags=_ODF_TEXT, tails=True)
                     yield "\n".join(lines)
-        yield from _pictures(archive, "Pictures/", budget)
+    yield from _pictures(path, "Pictures/", budget)
 
 
 def _plain(path: Path, budget: _Budget) -> Iterator[str]:

@@ -11,6 +11,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
+from coordination import archives
 from coordination.audit.rules import record_event
 from coordination.auth.models import User
 from coordination.errors import ValidationFailed
@@ -105,7 +106,12 @@ def _tags(raw: str | None) -> list[str]:
 def _accept(part: storage.PartFile, filename: str) -> filetypes.FileKind:
     if part.size == 0:
         raise ValidationFailed(_("The file %(name)s is empty.", name=filename), field="files")
-    kind = filetypes.sniff(part.path, filename)
+    try:
+        kind = filetypes.sniff(part.path, filename)
+    except archives.ArchiveRefused as error:
+        raise ValidationFailed(
+            _("The file %(name)s is refused: %(reason)s.", name=filename, reason=error.message), field="files"
+        ) from error
     if kind is None:
         raise ValidationFailed(
             _(
@@ -301,6 +307,11 @@ def extract_versions(ids: list[int] | None = None, limit: int = 20) -> int:
             continue
         try:
             text, findings = extraction.extract(storage.path_of(version.stored_name), version.kind)
+        except archives.ArchiveRefused as error:
+            # Its text was not read, so the guard could not look at it: an organizer must.
+            log.warning("text of version %s not read: %s", version.id, error.message)
+            version.extraction = ExtractionStatus.FAILED
+            text, findings = "", ["archive"]
         except (ValueError, OSError) as error:
             # Never shared unread: a picture without legible text, a protected or damaged file.
             log.warning("text of version %s could not be read: %s", version.id, error)
@@ -323,6 +334,11 @@ def _check_personal_data(document: Document, findings: list[str]) -> None:
         if document.status == DocumentStatus.CHECKING:
             document.status = DocumentStatus.PUBLISHED
         return
+    _hold(document, findings)
+
+
+def _hold(document: Document, findings: list[str]) -> None:
+    """Hold `document` for review for `findings` (keys of guard.REASONS) and tell its uploader."""
     document.status = DocumentStatus.REVIEW
     document.review_reason = ",".join(findings)
     record_event(None, "library.document.hold", document, findings=findings)
