@@ -12,7 +12,7 @@ page (`Scan.feed`), so no page of a long file escapes it.
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -168,6 +168,7 @@ class Scan:
         self.speaks_of_birth = False
         self._previous_name = False  # the line before held a name and nothing else
         self.today = date.today()
+        self.a_year_ago = self.today - timedelta(days=365)
 
     def feed(self, text: str) -> None:
         for line in normalize(text).splitlines():
@@ -203,17 +204,20 @@ class Scan:
         named = len(words) >= 2 or (self._previous_name and not words)
         prose = sum(word.lower() in _PROSE for word in words) >= 2
         past = [found for found in dates if found < today]
+        # A text that speaks of birth somewhere (a form's "date of birth" field) still holds other
+        # dates: those of the last year are its own (issued, revised), not the people's.
+        aged = [found for found in past if found <= self.a_year_ago]
         if named and numbers:
             self.records += 1
         if named and past and not prose:
             if birth_here:
                 self.births += 1
-            elif len(words) <= RECORD_WORDS:
+            elif len(words) <= RECORD_WORDS and aged:
                 self.dated_names += 1
-                if any(found.year <= today.year - ADULT_YEARS for found in past):
+                if any(found.year <= today.year - ADULT_YEARS for found in aged):
                     self.old_dated_names += 1
-        if past and not words and _cap(self.date_column, DATE_COLUMN_ALLOWED):
-            self.date_column.update(past)
+        if aged and not words and _cap(self.date_column, DATE_COLUMN_ALLOWED):
+            self.date_column.update(aged)
         self._previous_name = len(words) >= 2 and not dates and not numbers
 
     def _numbers(self, line: str) -> bool:

@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -123,15 +124,75 @@ def _pdf(path: Path, budget: _Budget) -> Iterator[str]:
         count = len(pages)
     except (PdfReadError, NotImplementedError) as error:
         raise Unreadable(f"the PDF cannot be opened: {error}") from error
+    pictures: dict[int, list[int]] | None = None
     for number in range(count):
         page = pages[number]
         text = page.extract_text() or ""
-        if len(text.strip()) < SCAN_TEXT_CHARS and _has_pictures(page):
+        if not _has_pictures(page):
+            yield text
+            continue
+        if len(text.strip()) < SCAN_TEXT_CHARS:
             scanned = ocr(_render_page(path, number + 1), budget)
             if not text.strip() and not scanned.strip():
                 raise Unreadable(f"page {number + 1} is a picture in which no text was found")
-            text = f"{text}\n{scanned}"
-        yield text
+            yield f"{text}\n{scanned}"
+            continue
+        if pictures is None:
+            pictures = _large_pictures(path)
+        # A page of text may carry a list pasted as a picture: its large pictures are read too.
+        yield "\n".join([text, *_page_pictures(path, number + 1, pictures.get(number + 1, []), budget)])
+
+
+# A picture this wide (inches, as placed on the page) and this large (square inches) may hold
+# lines of text; logos and icons are smaller. A picture repeated on every page (a banner) is
+# read once.
+LARGE_PICTURE_INCHES = 3.0
+LARGE_PICTURE_AREA = 1.5
+
+
+def _large_pictures(path: Path) -> dict[int, list[int]]:
+    """The pictures of the PDF large enough to hold text: {page: [number on the page]}."""
+    listing = _poppler(["pdfimages", "-list", str(path)], "list the pictures of")
+    found: dict[int, list[int]] = {}
+    seen: set[tuple[str, str]] = set()
+    for row in listing.decode("utf-8", "replace").splitlines()[2:]:
+        cells = row.split()
+        if len(cells) < 14 or cells[2] != "image":
+            continue
+        page, number, width, height = (int(cell) for cell in (cells[0], cells[1], cells[3], cells[4]))
+        x_ppi, y_ppi = (max(float(cell), 1.0) for cell in (cells[12], cells[13]))
+        wide, area = width / x_ppi, width / x_ppi * height / y_ppi
+        if wide >= LARGE_PICTURE_INCHES and area >= LARGE_PICTURE_AREA and (cells[10], cells[11]) not in seen:
+            seen.add((cells[10], cells[11]))
+            found.setdefault(page, []).append(number)
+    return found
+
+
+def _page_pictures(path: Path, page: int, numbers: list[int], budget: _Budget) -> list[str]:
+    if not numbers:
+        return []
+    with tempfile.TemporaryDirectory(prefix="guard-") as folder:
+        _poppler(
+            ["pdfimages", "-png", "-p", "-f", str(page), "-l", str(page), str(path), f"{folder}/p"],
+            "extract the pictures of",
+        )
+        return [
+            ocr(picture.read_bytes(), budget)
+            for picture in sorted(Path(folder).glob("p-*.png"))
+            if int(picture.stem.rsplit("-", 1)[-1]) in numbers
+        ]
+
+
+def _poppler(command: list[str], doing: str) -> bytes:
+    if shutil.which(command[0]) is None:
+        raise Unreadable(f"{command[0]} (poppler-utils) is not installed to {doing} a PDF")
+    try:
+        done = subprocess.run(command, capture_output=True, timeout=OCR_TIMEOUT, check=False)  # noqa: S603
+    except subprocess.TimeoutExpired as error:
+        raise Unreadable(f"{command[0]} took longer than {OCR_TIMEOUT} s") from error
+    if done.returncode != 0:
+        raise Unreadable(f"{command[0]} could not {doing} the PDF")
+    return done.stdout
 
 
 def _has_pictures(page) -> bool:
@@ -142,21 +203,14 @@ def _has_pictures(page) -> bool:
 
 
 def _render_page(path: Path, number: int) -> bytes:
-    if shutil.which("pdftoppm") is None:
-        raise Unreadable("pdftoppm (poppler-utils) is not installed to read a scanned page")
-    try:
-        page = str(number)
-        done = subprocess.run(  # noqa: S603 - a fixed program on a stored file
-            ["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-f", page, "-l", page, str(path)],  # noqa: S607
-            capture_output=True,
-            timeout=OCR_TIMEOUT,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise Unreadable(f"page {number} took longer than {OCR_TIMEOUT} s to render") from error
-    if done.returncode != 0 or not done.stdout:
+    page = str(number)
+    image = _poppler(
+        ["pdftoppm", "-r", str(OCR_DPI), "-gray", "-png", "-f", page, "-l", page, str(path)],
+        "render a page of",
+    )
+    if not image:
         raise Unreadable(f"page {number} could not be rendered")
-    return done.stdout
+    return image
 
 
 # Office files: XML in a zip, opened through coordination/archives.py so that no part inflates

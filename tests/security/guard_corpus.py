@@ -108,14 +108,20 @@ def pdf_pages(pages: list[list[str]]) -> bytes:
     return out.getvalue()
 
 
-def scanned_pdf(lines: list[str], stamp: str | None = None) -> bytes:
-    """A scan: a PDF page that is a picture of `lines`, with at most a short `stamp` as text."""
+def scanned_pdf(lines: list[str], stamp: list[str] | None = None, photo: bool = False) -> bytes:
+    """A PDF page that is a picture of `lines` (or a photo without text), with `stamp` as its text
+    layer: a scan with a page number, or a page of text with a picture pasted in."""
     out = io.BytesIO()
-    _picture_image(lines).convert("RGB").save(out, "PDF", resolution=100)
+    image = Image.new("RGB", (700, 400), (90, 140, 200)) if photo else _picture_image(lines).convert("RGB")
     if stamp is None:
+        image.save(out, "PDF", resolution=100)
         return out.getvalue()
+    # An A4 page at 100 dpi, the picture in its lower half, below the text.
+    page = Image.new("RGB", (827, 1169), "white")
+    page.paste(image, (60, 650))
+    page.save(out, "PDF", resolution=100)
     writer = PdfWriter(clone_from=io.BytesIO(out.getvalue()))
-    writer.pages[0].merge_page(PdfReader(io.BytesIO(pdf_pages([[stamp]]))).pages[0])
+    writer.pages[0].merge_page(PdfReader(io.BytesIO(pdf_pages([stamp]))).pages[0])
     merged = io.BytesIO()
     writer.write(merged)
     return merged.getvalue()
@@ -331,8 +337,13 @@ def evasive() -> list[tuple[str, bytes, str]]:
         ("pdf-scanned-list", scanned_pdf(["Date of birth", *_NAMES_DOB[:3]]), "scan.pdf"),
         (
             "pdf-scan-with-page-number",
-            scanned_pdf([f"{p[0]} {p[2]}" for p in people[:3]], stamp="Page 1"),
+            scanned_pdf([f"{p[0]} {p[2]}" for p in people[:3]], stamp=["Page 1"]),
             "scan2.pdf",
+        ),
+        (
+            "pdf-page-of-text-with-a-pasted-list",
+            scanned_pdf([f"{p[0]} {p[2]}" for p in people[:3]], stamp=REPORT_EN),
+            "pasted.pdf",
         ),
         ("pdf-password-protected", protected_pdf(_NAMES_DOB), "locked.pdf"),
         (
@@ -481,6 +492,7 @@ AGENDA_AR = [
 def ordinary() -> list[tuple[str, bytes, str]]:
     return [
         ("pdf-agenda-en", pdf_pages([AGENDA_EN]), "agenda.pdf"),
+        ("pdf-report-with-a-photo", scanned_pdf([], stamp=REPORT_EN, photo=True), "photo-report.pdf"),
         ("pdf-report-en-two-pages", pdf_pages([REPORT_EN[:4], REPORT_EN[4:]]), "report.pdf"),
         ("docx-minutes-en", docx(MINUTES_EN), "minutes.docx"),
         (
