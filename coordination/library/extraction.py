@@ -2,13 +2,10 @@
 is read (coordination/library/reading.py) and passes the guard; the search index keeps the first
 MAX_CHARS of it."""
 
-import logging
 from pathlib import Path
 
 from coordination import archives
 from coordination.library import guard, reading
-
-log = logging.getLogger("coordination.library")
 
 MAX_CHARS = 1_000_000
 

@@ -8,7 +8,6 @@ English, French), PDF pages rendered with `pdftoppm` (poppler-utils). What canno
 Unreadable, and the guard then holds the document for an organizer's review.
 """
 
-import logging
 import os
 import re
 import shutil
@@ -22,8 +21,6 @@ from xml.etree import ElementTree
 from flask import current_app, has_app_context
 
 from coordination import archives
-
-log = logging.getLogger("coordination.library")
 
 OCR_LANGUAGES = "ara+eng+fra"
 OCR_TIMEOUT = 120  # seconds for one picture or one page
