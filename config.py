@@ -108,6 +108,14 @@ class Config:
     # Read an upload's text once the answer has gone out; `flask library extract` catches up.
     LIBRARY_EXTRACT_AFTER_REQUEST = _bool("LIBRARY_EXTRACT_AFTER_REQUEST", True)
     LIBRARY_EXTRACT_AFTER_REQUEST_LIMIT = int(os.environ.get("LIBRARY_EXTRACT_AFTER_REQUEST_LIMIT", "10"))
+    # ZIP-based files (DOCX, XLSX, PPTX, OpenDocument) that would inflate beyond these are refused:
+    # the declared total (bytes), a large part's compression ratio, the number of files inside.
+    ARCHIVE_MAX_TOTAL_BYTES = int(os.environ.get("ARCHIVE_MAX_TOTAL_BYTES", str(100 * 1024 * 1024)))
+    ARCHIVE_MAX_RATIO = int(os.environ.get("ARCHIVE_MAX_RATIO", "100"))
+    ARCHIVE_MAX_MEMBERS = int(os.environ.get("ARCHIVE_MAX_MEMBERS", "10000"))
+    # What reading one file's text may inflate, all its parts together (bytes); past it, the
+    # document is held for an organizer to read.
+    LIBRARY_TEXT_MAX_BYTES = int(os.environ.get("LIBRARY_TEXT_MAX_BYTES", str(50 * 1024 * 1024)))
 
     INVITATION_TOKEN_MAX_AGE = int(os.environ.get("INVITATION_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
     RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", str(7 * 24 * 3600)))

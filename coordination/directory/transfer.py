@@ -6,7 +6,6 @@ import os
 import re
 import secrets
 import time
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -21,6 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from coordination import archives
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
 from coordination.auth.rules import normalize_email
@@ -35,7 +35,8 @@ from coordination.spreadsheets import FORMULA_STARTS, to_csv, to_xlsx
 
 MAX_ROWS = 5000
 MAX_COLUMNS = 50
-# An XLSX is a zip: refuse one that would inflate beyond this (a "zip bomb").
+# An XLSX is a zip: refuse one that would inflate beyond this (a "zip bomb"), or beyond the
+# ARCHIVE_MAX_* settings (ratio, number of files, total) when they are lower.
 MAX_UNZIPPED_SIZE = 50 * 1024 * 1024
 # How long an uploaded file waits for its "Confirm import", in seconds.
 STASH_MAX_AGE = 3600
@@ -322,16 +323,23 @@ def _csv_lines(data: bytes) -> list[tuple[int, list[str]]]:
 def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:
     """The non-blank rows of an XLSX workbook's first sheet, numbered as the spreadsheet shows them."""
     unreadable = _l("This workbook cannot be read. Open it in your spreadsheet and save it again.")
+    # Checked before openpyxl opens it: openpyxl reads some parts (shared strings) whole.
+    limit = min(MAX_UNZIPPED_SIZE, archives.limits()["max_total"])
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
-        raise ValidationFailed(NOT_READABLE, field="file") from exc
-    if "xl/workbook.xml" not in names:
+        with archives.open_archive(data, max_total=limit) as archive:
+            is_workbook = "xl/workbook.xml" in archive
+    except archives.ArchiveRefused as exc:
+        if exc.code == "damaged":
+            raise ValidationFailed(NOT_READABLE, field="file") from exc
+        raise ValidationFailed(
+            _l(
+                "This workbook cannot be imported: %(reason)s. Split it into smaller files.",
+                reason=exc.message,
+            ),
+            field="file",
+        ) from exc
+    if not is_workbook:
         raise ValidationFailed(NOT_READABLE, field="file")
-    if unzipped > MAX_UNZIPPED_SIZE:
-        raise ValidationFailed(_l("This workbook is too large: split it into smaller files."), field="file")
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged workbook

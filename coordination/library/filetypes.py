@@ -1,9 +1,10 @@
 """What a file is, told by its content (never by its name): the library's allowed types."""
 
 import codecs
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from coordination import archives
 
 
 @dataclass(frozen=True)
@@ -12,7 +13,8 @@ class FileKind:
     content_type: str
     extension: str
     inline: bool = False  # shown in the browser (PDF, images); everything else is an attachment
-    extractable: bool = False  # its text goes into the search index
+    # Its text is read (pictures with OCR) for the personal-data guard and the search index.
+    extractable: bool = True
 
 
 KINDS = {
@@ -48,10 +50,12 @@ _ODF = {
 _OOXML = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<script", b"<iframe", b"<svg", b"<?xml")
 CHUNK = 1024 * 1024
+MAX_MIMETYPE_BYTES = 256
 
 
 def sniff(path: Path, filename: str = "") -> FileKind | None:
-    """The kind of the file at `path` from its bytes, or None when it is not an allowed type."""
+    """The kind of the file at `path` from its bytes, or None when it is not an allowed type;
+    raises ArchiveRefused for a compressed file that would inflate beyond the limits."""
     with path.open("rb") as stream:
         head = stream.read(8)
     if head.startswith(b"%PDF-"):
@@ -68,19 +72,24 @@ def sniff(path: Path, filename: str = "") -> FileKind | None:
 
 
 def _zip_kind(path: Path) -> FileKind | None:
+    """An OpenDocument or Office file, told by its first entries; raises ArchiveRefused on a bomb."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
-            if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+        with archives.open_archive(path) as archive:
+            if "mimetype" in archive:
+                # A real one is a few dozen bytes: never read more, whatever it declares.
+                if archive.declared_size("mimetype") > MAX_MIMETYPE_BYTES:
+                    return None
+                mimetype = archive.head("mimetype", MAX_MIMETYPE_BYTES).decode("ascii", "replace").strip()
                 kind = _ODF.get(mimetype)
                 return KINDS[kind] if kind else None
-            if "[Content_Types].xml" in names:
+            if "[Content_Types].xml" in archive:
                 for prefix, kind in _OOXML:
-                    if any(name.startswith(prefix) for name in names):
+                    if any(name.startswith(prefix) for name in archive.names):
                         return KINDS[kind]
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return None
+    except archives.ArchiveRefused as error:
+        if error.code == "damaged":
+            return None
+        raise
     return None
 
 

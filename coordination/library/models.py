@@ -125,7 +125,7 @@ class ExtractionStatus(StrEnum):
     PENDING = "pending"
     DONE = "done"
     FAILED = "failed"
-    NONE = "none"  # a type whose text is not extracted (images, presentations)
+    NONE = "none"  # not read: PPTX and pictures before the guard read them (migration 0018)
 
 
 class DocumentVersion(db.Model):

@@ -11,6 +11,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
+from coordination import archives
 from coordination.audit.rules import record_event
 from coordination.auth.models import User
 from coordination.errors import ValidationFailed
@@ -58,6 +59,7 @@ def save_collection(
     members_may_contribute: bool,
 ) -> Collection:
     """Create or update a collection; nesting stops at two levels (raises ValidationFailed)."""
+    guard.refuse_personal_data("description", name, description)
     parent = db.session.get(Collection, parent_id) if parent_id else None
     if parent is not None:
         if parent.parent_id is not None:
@@ -104,7 +106,12 @@ def _tags(raw: str | None) -> list[str]:
 def _accept(part: storage.PartFile, filename: str) -> filetypes.FileKind:
     if part.size == 0:
         raise ValidationFailed(_("The file %(name)s is empty.", name=filename), field="files")
-    kind = filetypes.sniff(part.path, filename)
+    try:
+        kind = filetypes.sniff(part.path, filename)
+    except archives.ArchiveRefused as error:
+        raise ValidationFailed(
+            _("The file %(name)s is refused: %(reason)s.", name=filename, reason=error.message), field="files"
+        ) from error
     if kind is None:
         raise ValidationFailed(
             _(
@@ -172,7 +179,9 @@ def share_document(
     organization_ids: list[int],
     **fields,
 ) -> Document:
-    """A new document in `collection` from an uploaded file; raises ValidationFailed on a refused file."""
+    """A new document in `collection` from an uploaded file; raises ValidationFailed on a refused
+    file or on personal data typed in its title, description or tags."""
+    guard.refuse_personal_data("description", title, fields.get("description"), tags)
     filename = clean_filename(filename)
     document = Document(
         collection=collection,
@@ -207,6 +216,7 @@ def add_version(
     user, document: Document, part: storage.PartFile, filename: str, language: str, note: str | None
 ) -> DocumentVersion:
     """A new upload of `document` in `language`; every earlier version is kept."""
+    guard.refuse_personal_data("note", note)
     version = _add_version(user, document, part, clean_filename(filename), language, note)
     document.updated_at = utcnow()
     reindex(document)
@@ -217,7 +227,8 @@ def add_version(
 def update_document(
     user, document: Document, *, tags: str | None, organization_ids: list[int], **fields
 ) -> None:
-    """Change what describes a document and who sees it."""
+    """Change what describes a document and who sees it; personal data typed in it is refused."""
+    guard.refuse_personal_data("description", fields.get("title"), fields.get("description"), tags)
     for key in DOCUMENT_FIELDS:
         if key in fields:
             value = fields[key]
@@ -295,29 +306,39 @@ def extract_versions(ids: list[int] | None = None, limit: int = 20) -> int:
         if version is None or version.extraction != ExtractionStatus.PENDING:
             continue
         try:
-            text = extraction.extract_text(storage.path_of(version.stored_name), version.kind)
+            text, findings = extraction.extract(storage.path_of(version.stored_name), version.kind)
+        except archives.ArchiveRefused as error:
+            # Its text was not read, so the guard could not look at it: an organizer must.
+            log.warning("text of version %s not read: %s", version.id, error.message)
+            version.extraction = ExtractionStatus.FAILED
+            text, findings = "", ["archive"]
         except (ValueError, OSError) as error:
+            # Never shared unread: a picture without legible text, a protected or damaged file.
             log.warning("text of version %s could not be read: %s", version.id, error)
             version.extraction = ExtractionStatus.FAILED
-            text = ""
+            text, findings = "", ["unreadable"]
         else:
             version.extraction = ExtractionStatus.DONE
             version.extracted_text = text
-        _check_personal_data(version.document, text)
+        _check_personal_data(version.document, findings)
         reindex(version.document)
         db.session.commit()
         done += 1
     return done
 
 
-def _check_personal_data(document: Document, text: str) -> None:
-    findings = guard.personal_data_findings(text)
+def _check_personal_data(document: Document, findings: list[str]) -> None:
     if document.status == DocumentStatus.REVIEW and not findings:
         return  # held by an earlier version until an organizer clears it
     if not findings:
         if document.status == DocumentStatus.CHECKING:
             document.status = DocumentStatus.PUBLISHED
         return
+    _hold(document, findings)
+
+
+def _hold(document: Document, findings: list[str]) -> None:
+    """Hold `document` for review for `findings` (keys of guard.REASONS) and tell its uploader."""
     document.status = DocumentStatus.REVIEW
     document.review_reason = ",".join(findings)
     record_event(None, "library.document.hold", document, findings=findings)
@@ -374,6 +395,8 @@ def record_download(user, version: DocumentVersion) -> None:
 
 
 def add_comment(user, document: Document, body: str) -> Comment:
+    """A comment on `document`; raises ValidationFailed when it holds personal data in bulk."""
+    guard.refuse_personal_data("body", body)
     comment = Comment(document_id=document.id, author_id=user.id, body=body.strip())
     db.session.add(comment)
     db.session.flush()
@@ -381,6 +404,8 @@ def add_comment(user, document: Document, body: str) -> Comment:
 
 
 def edit_comment(user, comment: Comment, body: str) -> None:
+    """Change a comment's text, under the same guard as a new one."""
+    guard.refuse_personal_data("body", body)
     comment.body = body.strip()
     comment.edited_at = utcnow()
 

@@ -481,7 +481,11 @@ def _flash_shared(documents: list[Document]) -> None:
 @bp.get("/library/documents/<int:document_id>")
 @login_required
 def document(document_id: int):
-    current = _document(document_id)
+    return _document_page(_document(document_id), CommentForm())
+
+
+def _document_page(current: Document, comment_form: CommentForm):
+    """The document page; a refused comment comes back in its form with the reason."""
     versions = db.session.scalars(
         select(DocumentVersion)
         .where(DocumentVersion.document_id == current.id)
@@ -513,7 +517,7 @@ def document(document_id: int):
         languages=languages,
         missing=[code for code in WORKING_LANGUAGES if code not in by_language],
         comments=comments,
-        comment_form=CommentForm(),
+        comment_form=comment_form,
         confirm_form=ConfirmForm(),
         follow_form=FollowForm(),
         followed_tags=followed_tags,
@@ -725,9 +729,10 @@ def comment(document_id: int):
     require(current_user, "document.comment", current)
     form = CommentForm()
     if form.validate_on_submit():
-        rules.add_comment(current_user, current, form.body.data)
-        db.session.commit()
-        return redirect(url_for("library.document", document_id=current.id, _anchor="comments"))
+        saved, _added = run_rule(form, rules.add_comment, current_user, current, form.body.data)
+        if saved:
+            return redirect(url_for("library.document", document_id=current.id, _anchor="comments"))
+        return _document_page(current, form)
     flash(_("A comment cannot be empty."), "danger")
     return redirect(url_for("library.document", document_id=current.id, _anchor="comments"))
 
@@ -747,9 +752,9 @@ def edit_comment(comment_id: int):
     require(current_user, "comment.edit", found)
     form = CommentForm(obj=found)
     if form.validate_on_submit():
-        rules.edit_comment(current_user, found, form.body.data)
-        db.session.commit()
-        return redirect(url_for("library.document", document_id=found.document_id, _anchor="comments"))
+        saved, _result = run_rule(form, rules.edit_comment, current_user, found, form.body.data)
+        if saved:
+            return redirect(url_for("library.document", document_id=found.document_id, _anchor="comments"))
     return render_template("library/comment_form.html", form=form, comment=found)
 
 

@@ -11,6 +11,7 @@ from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.library.guard import refuse_personal_data
 from coordination.mail.outbox import queue_mail
 from coordination.policy import require
 from coordination.records import apply_changes
@@ -44,8 +45,9 @@ ALREADY_SUPPORTED = _l("Your organization already supports this suggestion: one 
 
 
 def propose_suggestion(actor, **fields) -> Suggestion:
-    """Add a suggestion in the name of the actor's own organization."""
+    """Add a suggestion in the name of the actor's own organization; personal data in it is refused."""
     require(actor, "suggestion.create")
+    refuse_personal_data("description", fields.get("title"), fields.get("description"))
     suggestion = Suggestion(**_clean(fields), organization_id=actor.organization_id, proposer_id=actor.id)
     db.session.add(suggestion)
     db.session.flush()
@@ -56,6 +58,7 @@ def propose_suggestion(actor, **fields) -> Suggestion:
 def update_suggestion(actor, suggestion: Suggestion, **fields) -> list[str]:
     """Save the proposer's changes; only while the suggestion is new (raises PermissionDenied)."""
     require(actor, "suggestion.edit", suggestion)
+    refuse_personal_data("description", fields.get("title"), fields.get("description"))
     changed = apply_changes(suggestion, _clean(fields))
     if changed:
         db.session.flush()
@@ -120,11 +123,12 @@ def withdraw_support(actor, support: SuggestionSupport) -> None:
 
 
 def add_comment(actor, suggestion: Suggestion, body: str) -> SuggestionComment:
-    """Add a comment (Markdown) to the discussion of a suggestion."""
+    """Add a comment (Markdown) to the discussion of a suggestion; personal data in it is refused."""
     require(actor, "suggestion.comment", suggestion)
     body = (body or "").strip()
     if not body:
         raise ValidationFailed(_l("Write a comment first."), field="body")
+    refuse_personal_data("body", body)
     comment = SuggestionComment(suggestion_id=suggestion.id, author_id=actor.id, body=body)
     db.session.add(comment)
     db.session.flush()
