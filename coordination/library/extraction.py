@@ -4,7 +4,6 @@ and what a file's parts inflate to is bounded all together (LIBRARY_TEXT_MAX_BYT
 
 import logging
 from pathlib import Path
-from xml.parsers import expat
 
 from flask import current_app
 
@@ -14,9 +13,6 @@ log = logging.getLogger("coordination.library")
 
 MAX_CHARS = 1_000_000
 MAX_PAGES = 300
-MAX_DEPTH = 512
-MAX_TOKEN_BYTES = 1024 * 1024
-CHUNK = 64 * 1024
 _TEXT_TAGS = {"t", "v", "p", "span", "h", "s"}
 
 
@@ -56,7 +52,7 @@ class _Enough(Exception):
 
 
 class _TextCollector:
-    """Text of an XML part as expat streams it: one string per paragraph-like element, and no tree.
+    """Text of an XML part as it streams: one string per paragraph-like element, and no tree.
 
     Text counts when its innermost element is a text element, which also takes the tails of
     ODF's spans and spaces; nothing but the open elements' names is kept between paragraphs.
@@ -67,16 +63,13 @@ class _TextCollector:
         self.texts = texts
         self.room = room  # characters still wanted
         self.stack: list[str] = []
-        self.run: list[str] = []  # pieces of the current text node (expat splits them)
+        self.run: list[str] = []  # pieces of the current text node (the parser splits them)
         self.current: list[str] = []  # the current paragraph's text nodes
         self.chars = 0
-        self.position = 0  # where the last event was, to see how much expat holds unparsed
 
-    def start(self, tag: str, _attributes) -> None:
+    def start(self, tag: str) -> None:
         self._flush()
-        if len(self.stack) >= MAX_DEPTH:
-            raise ValueError("the XML is nested too deeply")
-        self.stack.append(tag.rsplit("}", 1)[-1])
+        self.stack.append(tag)
 
     def end(self, _tag: str) -> None:
         self._flush()
@@ -91,7 +84,6 @@ class _TextCollector:
             self.run.append(text)
             self.chars += len(text)
             if self.chars >= self.room:
-                self._flush()
                 self.finish()
                 raise _Enough
 
@@ -107,42 +99,6 @@ class _TextCollector:
             self.current = []
 
 
-def _parse_part(stream, collector: _TextCollector) -> None:
-    parser = expat.ParserCreate(namespace_separator="}")
-    parser.buffer_text = True
-
-    def seen(*_args) -> None:
-        collector.position = parser.CurrentByteIndex
-
-    def start(tag, attributes) -> None:
-        seen()
-        collector.start(tag, attributes)
-
-    def end(tag) -> None:
-        seen()
-        collector.end(tag)
-
-    def data(text) -> None:
-        seen()
-        collector.data(text)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = data
-    parser.CommentHandler = seen
-    parser.ProcessingInstructionHandler = seen
-    fed = 0
-    # expat resolves no external entity and (since 2.4.0) caps the expansion of internal ones.
-    while chunk := stream.read(CHUNK):
-        parser.Parse(chunk, False)
-        fed += len(chunk)
-        # A tag, comment or declaration is held whole until it ends: a huge one would fill memory.
-        if fed - collector.position > MAX_TOKEN_BYTES:
-            raise archives.refused("size", MAX_TOKEN_BYTES)
-    parser.Parse(b"", True)
-    collector.finish()
-
-
 def _xml_texts(archive: archives.Archive, names: list[str], paragraph_tags: set[str]) -> list[str]:
     """The text of the parts `names`, one string per paragraph-like element, MAX_CHARS at most."""
     texts: list[str] = []
@@ -151,9 +107,10 @@ def _xml_texts(archive: archives.Archive, names: list[str], paragraph_tags: set[
         collector = _TextCollector(paragraph_tags, texts, MAX_CHARS - size)
         with archive.open_member(name) as stream:
             try:
-                _parse_part(stream, collector)
+                archives.stream_xml(stream, collector.start, collector.end, collector.data)
             except _Enough:
                 return texts
+        collector.finish()
         size += collector.chars
     return texts
 

@@ -29,7 +29,7 @@ REASONS = {
     "email": _l("it contains many e-mail addresses"),
     "birth": _l("it contains dates of birth next to names"),
     "archive": _l(
-        "its compressed content inflates beyond what the library reads, so it could not be checked"
+        "its content goes beyond what the library reads (size, compression), so it was not checked"
     ),
 }
 
