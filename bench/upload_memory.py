@@ -266,7 +266,7 @@ def _workbook_with(part: str, chunks) -> object:
         with zipfile.ZipFile(source_bytes) as source:
             for info in source.infolist():
                 data = source.read(info.filename)
-                if info.filename == "[Content_Types].xml":
+                if info.filename == "[Content_Types].xml" and part == "xl/sharedStrings.xml":
                     data = data.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
                 if info.filename != part:
                     archive.writestr(info.filename, data)

@@ -329,7 +329,7 @@ def _xlsx_with(part: str, chunks) -> bytes:
     with source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for info in source.infolist():
             data = source.read(info.filename)
-            if info.filename == "[Content_Types].xml":
+            if info.filename == "[Content_Types].xml" and part == "xl/sharedStrings.xml":
                 data = data.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
             if info.filename != part:
                 archive.writestr(info.filename, data)
