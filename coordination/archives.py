@@ -11,9 +11,10 @@ is one error, ArchiveRefused, whose message a user can read.
 import io
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
+from xml.parsers import expat
 
 from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
@@ -29,12 +30,17 @@ RATIO_FLOOR = 1024 * 1024
 DIRECTORY_BYTES_PER_MEMBER = 256
 CHUNK = 64 * 1024
 MB = 1024 * 1024
+# Streaming XML: deeper nesting than this is refused, and so is one tag, comment or declaration
+# longer than this (expat holds each whole until it ends).
+MAX_XML_DEPTH = 512
+MAX_XML_TOKEN_BYTES = MB
 
 
 class ArchiveRefused(ValidationFailed):
     """A compressed file that would inflate beyond the limits, or cannot be read as one.
 
-    `code` says why: "damaged", "members", "total", "ratio", "name", "member", "size".
+    `code` says why: "damaged", "members", "total", "ratio", "name", "member", "size", "xml",
+    "elements".
     """
 
     def __init__(self, message, code: str, field: str | None = None):
@@ -55,6 +61,8 @@ def refused(code: str, limit: int = 0) -> ArchiveRefused:
         "name": _l("it holds a file whose name climbs out of the archive"),
         "member": _l("a part of it is larger than it declares"),
         "size": _l("a part of it inflates to more than %(size)s", size=size),
+        "xml": _l("a part of it is not XML that can be read safely"),
+        "elements": _l("a part of it has more than %(max)d elements in one place", max=limit),
     }
     return ArchiveRefused(messages[code], code)
 
@@ -241,3 +249,59 @@ class MemberStream(io.RawIOBase):
         if not self.closed:
             self._raw.close()
         super().close()
+
+
+def stream_xml(
+    stream: BinaryIO,
+    start: Callable[[str], None],
+    end: Callable[[str], None],
+    data: Callable[[str], None] | None = None,
+) -> None:
+    """Parse the XML of `stream` chunk by chunk, calling `start`/`end` with each element's local
+    name and `data` with its text in pieces; no tree is built. Raises ArchiveRefused ("xml")
+    on nesting deeper than MAX_XML_DEPTH or a token longer than MAX_XML_TOKEN_BYTES, and
+    ValueError (expat's) on XML that is not well formed."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.buffer_text = True
+    depth = 0
+    position = 0  # where the last event was: what lies beyond it, expat holds unparsed
+
+    def seen(*_args) -> None:
+        nonlocal position
+        position = parser.CurrentByteIndex
+
+    def on_start(tag: str, _attributes) -> None:
+        nonlocal depth
+        seen()
+        depth += 1
+        if depth > MAX_XML_DEPTH:
+            raise refused("xml")
+        start(tag.rsplit("}", 1)[-1])
+
+    def on_end(tag: str) -> None:
+        nonlocal depth
+        seen()
+        depth -= 1
+        end(tag.rsplit("}", 1)[-1])
+
+    def on_data(text: str) -> None:
+        seen()
+        if data is not None:
+            data(text)
+
+    parser.StartElementHandler = on_start
+    parser.EndElementHandler = on_end
+    parser.CharacterDataHandler = on_data
+    parser.CommentHandler = seen
+    parser.ProcessingInstructionHandler = seen
+    fed = 0
+    # expat resolves no external entity and (since 2.4.0) caps the expansion of internal ones.
+    try:
+        while chunk := stream.read(CHUNK):
+            parser.Parse(chunk, False)
+            fed += len(chunk)
+            if fed - position > MAX_XML_TOKEN_BYTES:
+                raise refused("xml")
+        parser.Parse(b"", True)
+    except expat.ExpatError as error:
+        raise ValueError(f"not well-formed XML: {error}") from error

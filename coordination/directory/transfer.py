@@ -38,6 +38,11 @@ MAX_COLUMNS = 50
 # An XLSX is a zip: refuse one that would inflate beyond this (a "zip bomb"), or beyond the
 # ARCHIVE_MAX_* settings (ratio, number of files, total) when they are lower.
 MAX_UNZIPPED_SIZE = 50 * 1024 * 1024
+# openpyxl holds some of a workbook's XML whole (shared strings, styles, each row as a tree): the
+# most its parts may hold, far above what 5,000 rows of 50 columns need.
+MAX_XML_PART_SIZE = 10 * 1024 * 1024
+MAX_CHILDREN = 100_000
+MAX_ROW_ELEMENTS = 10_000
 # How long an uploaded file waits for its "Confirm import", in seconds.
 STASH_MAX_AGE = 3600
 
@@ -328,6 +333,10 @@ def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:
     try:
         with archives.open_archive(data, max_total=limit) as archive:
             is_workbook = "xl/workbook.xml" in archive
+            if is_workbook:
+                _check_workbook_parts(archive)
+    except ValueError as exc:  # XML that is not well formed: openpyxl would fail on it too
+        raise ValidationFailed(unreadable, field="file") from exc
     except archives.ArchiveRefused as exc:
         if exc.code == "damaged":
             raise ValidationFailed(NOT_READABLE, field="file") from exc
@@ -351,6 +360,40 @@ def _xlsx_lines(data: bytes) -> list[tuple[int, list[str]]]:
         raise ValidationFailed(unreadable, field="file") from exc
     finally:
         workbook.close()
+
+
+class _PartShape:
+    """Counts, as a part streams, the children of each open element and the elements of a row."""
+
+    def __init__(self):
+        self.children: list[int] = []
+        self.in_row = 0  # elements of the current row, inner ones included
+
+    def start(self, tag: str) -> None:
+        if self.children:
+            self.children[-1] += 1
+            if self.children[-1] > MAX_CHILDREN:
+                raise archives.refused("elements", MAX_CHILDREN)
+        self.children.append(0)
+        if self.in_row or tag == "row":
+            self.in_row += 1
+            if self.in_row > MAX_ROW_ELEMENTS:
+                raise archives.refused("elements", MAX_ROW_ELEMENTS)
+
+    def end(self, tag: str) -> None:
+        self.children.pop()
+        if tag == "row":
+            self.in_row = 0
+
+
+def _check_workbook_parts(archive: archives.Archive) -> None:
+    """Refuse, before openpyxl reads them, the parts it would hold whole in memory: its string
+    table and styles (lists of every item), each row (a tree of its cells); raises ArchiveRefused."""
+    for name in archive.names:
+        if name.endswith((".xml", ".rels")):
+            shape = _PartShape()
+            with archive.open_member(name, MAX_XML_PART_SIZE) as stream:
+                archives.stream_xml(stream, shape.start, shape.end)
 
 
 def _non_blank(numbered_rows) -> list[tuple[int, list[str]]]:

@@ -47,7 +47,7 @@ REASONS = {
         "damaged file): an organizer reads it before it is shared"
     ),
     "archive": _l(
-        "its compressed content inflates beyond what the library reads, so it could not be checked"
+        "its content goes beyond what the library reads (size, compression), so it was not checked"
     ),
 }
 
