@@ -4,8 +4,8 @@ MAX_CHARS of it."""
 
 from pathlib import Path
 
-from coordination import archives
-from coordination.library import guard, reading
+from coordination import archives, guard
+from coordination.library import reading
 
 MAX_CHARS = 1_000_000
 

@@ -11,12 +11,12 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
-from coordination import archives
+from coordination import archives, guard
 from coordination.audit.rules import record_event
 from coordination.auth.models import User
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.library import extraction, filetypes, guard, search, storage
+from coordination.library import extraction, filetypes, search, storage
 from coordination.library.models import (
     Collection,
     Comment,

@@ -11,7 +11,7 @@ from coordination.auth.models import Role, User
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.library.guard import refuse_personal_data
+from coordination.guard import refuse_personal_data
 from coordination.mail.outbox import queue_mail
 from coordination.policy import require
 from coordination.records import apply_changes

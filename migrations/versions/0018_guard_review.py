@@ -1,7 +1,7 @@
 """files the personal-data guard never read (presentations, pictures, unreadable files) are read again
 
 Revision ID: 0018_guard_review
-Revises: 0014_linked_documents
+Revises: 0017_second_factor
 Create Date: 2026-12-04 17:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0018_guard_review"
-down_revision = "0014_linked_documents"
+down_revision = "0017_second_factor"
 branch_labels = None
 depends_on = None
 

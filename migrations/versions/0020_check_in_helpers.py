@@ -1,7 +1,7 @@
 """check-in helpers as a link table rather than a JSON list of ids in the roundtable's row
 
 Revision ID: 0020_check_in_helpers
-Revises: 0017_second_factor
+Revises: 0018_guard_review
 Create Date: 2026-12-04 17:20:00
 
 A list of ids in a JSON column had no foreign key (a removed person stayed listed) and could not
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0020_check_in_helpers'
-down_revision = '0017_second_factor'
+down_revision = '0018_guard_review'
 branch_labels = None
 depends_on = None
 

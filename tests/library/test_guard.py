@@ -5,7 +5,7 @@ import random
 from sqlalchemy import select
 
 from coordination.extensions import db
-from coordination.library.guard import personal_data_findings
+from coordination.guard import personal_data_findings
 from coordination.library.models import Document
 from coordination.mail.outbox import send_due
 from tests.conftest import body_text, login

@@ -1,5 +1,8 @@
 """The personal-data guard: migrant case data must never enter the shared space.
 
+A core module: the library runs it on every file and typed text, the suggestions on what members
+type, and any area where organizations read each other's words may call `refuse_personal_data`.
+
 It looks in a document's text for what case files hold and service guides do not: passport, case
 and identity numbers, phone numbers and e-mail addresses in bulk, people listed with their dates
 of birth or identity numbers. A guide may give one help-line number or contact address, an agenda
