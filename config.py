@@ -92,6 +92,9 @@ class Config:
     RESET_TOKEN_MAX_AGE = int(os.environ.get("RESET_TOKEN_MAX_AGE", str(7 * 24 * 3600)))
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
+    # Each commit waits until the database has it on disk (SQLite synchronous, PostgreSQL
+    # synchronous_commit); only a throwaway test database may skip the wait.
+    DURABLE_COMMITS = True
 
     LANGUAGES = {"en": "English", "fr": "Français", "ar": "العربية"}
     BABEL_DEFAULT_LOCALE = "en"
@@ -128,6 +131,9 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     OUTBOX_SEND_AFTER_REQUEST = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashes keep the suite quick; production uses scrypt
+    # Waiting for the disk on every commit made the suite several times slower on a busy machine;
+    # a crash can only lose a test database.
+    DURABLE_COMMITS = False
 
 
 CONFIGS = {
