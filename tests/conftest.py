@@ -40,6 +40,14 @@ def pytest_configure(config):
         os.environ["TEST_DATABASE_URL"] = _worker_database(url, worker)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` the browser tests share one worker, which starts chromium once."""
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 def pytest_make_parametrize_id(config, val, argname):
     """Long bytes (generated files) are named by the argument alone: a zip or xlsx made at import
     holds the time, so its bytes differ from one xdist worker to the next, and the workers must
@@ -214,7 +222,11 @@ def other_focal_point(other_organization):
 
 @dataclass
 class MailCatcher:
-    """What a real SMTP server received, parsed."""
+    """What a real SMTP server received, parsed.
+
+    The application sends in the request (or command) that queued the mail, and the server has
+    stored a message before it accepts it, so `messages` is complete once the request returns:
+    a test that checks that nothing more came reads it directly, with no wait."""
 
     messages: list[Message] = field(default_factory=list)
     refuse: bool = False
@@ -230,10 +242,19 @@ class MailCatcher:
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[Message]:
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
+        wait_until(lambda: len(self.messages) >= count, timeout)
         return self.messages
+
+
+def wait_until(condition, timeout: float = 5.0, interval: float = 0.005) -> bool:
+    """Poll `condition` until it holds (True) or `timeout` seconds pass (False): tests wait for
+    what they need rather than for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(interval)
+    return True
 
 
 def body_text(message: Message) -> str:
