@@ -149,10 +149,16 @@ def _clean_state(app):
     """Each test gets an app context, and leaves empty tables and rate limits behind it."""
     with app.app_context():
         yield
-        db.session.rollback()
-        db.session.remove()
-        _empty_tables(db.engine)
+        forget_everything()
     limiter.reset()
+
+
+def forget_everything() -> None:
+    """Drop the session's unsaved work and empty the tables: what happens after each test, and
+    between the examples of a property test."""
+    db.session.rollback()
+    db.session.remove()
+    _empty_tables(db.engine)
 
 
 @pytest.fixture
