@@ -1,5 +1,6 @@
 """Accounts: passwords, signed single-use links, invitations, resets and sign-in."""
 
+import functools
 import hashlib
 
 from flask import current_app
@@ -19,8 +20,12 @@ from coordination.timeutil import utcnow
 INVITATION = "invitation"
 RESET = "reset"
 
-# Checked against when the address is unknown, so that both cases take the same time.
-_DUMMY_HASH = generate_password_hash("not a real password", method="pbkdf2:sha256:1000")
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when the address is unknown, so that both cases take the same time: made
+    with the method real passwords are stored with (scrypt in production), once."""
+    return generate_password_hash("not a real password", method=method)
 
 
 def normalize_email(email: str) -> str:
@@ -45,7 +50,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active account matching these credentials, or None."""
     user = find_user_by_email(email)
     if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None
