@@ -126,6 +126,9 @@ class Config:
     # How long the code may be typed after the password (seconds), and how often it may be wrong.
     SECOND_STEP_MAX_AGE = int(os.environ.get("SECOND_STEP_MAX_AGE", "300"))
     SECOND_STEP_LIMIT_PER_ACCOUNT = os.environ.get("SECOND_STEP_LIMIT_PER_ACCOUNT", "5 per 15 minutes")
+    # Each commit waits until the database has it on disk (SQLite synchronous, PostgreSQL
+    # synchronous_commit); only a throwaway test database may skip the wait.
+    DURABLE_COMMITS = True
 
     LANGUAGES = {"en": "English", "fr": "Français", "ar": "العربية"}
     BABEL_DEFAULT_LOCALE = "en"
@@ -167,6 +170,9 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     OUTBOX_SEND_AFTER_REQUEST = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashes keep the suite quick; production uses scrypt
+    # Waiting for the disk on every commit made the suite several times slower on a busy machine;
+    # a crash can only lose a test database.
+    DURABLE_COMMITS = False
 
 
 CONFIGS = {

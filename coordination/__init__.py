@@ -23,6 +23,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
+    if not app.config["DURABLE_COMMITS"] and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        _skip_commit_flush(app)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
@@ -90,6 +92,8 @@ def _sqlite_pragmas(app: Flask) -> None:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=5000")
+            if not app.config["DURABLE_COMMITS"]:
+                cursor.execute("PRAGMA synchronous=OFF")
             cursor.close()
 
 
@@ -106,6 +110,15 @@ def register_policies() -> None:
     from coordination.reports import policy as _reports  # noqa: F401
     from coordination.roundtables import policy as _roundtables  # noqa: F401
     from coordination.suggestions import policy as _suggestions  # noqa: F401
+
+
+def _skip_commit_flush(app: Flask) -> None:
+    """PostgreSQL answers a commit before its WAL reaches the disk (DURABLE_COMMITS off)."""
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args["options"] = (connect_args.get("options", "") + " -c synchronous_commit=off").strip()
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,5 +1,6 @@
 """The production configuration: secure cookies, CSRF on, and login limits shared through Redis."""
 
+import hashlib
 import json
 import os
 import subprocess
@@ -9,7 +10,10 @@ import uuid
 
 import redis
 
-from tests.factories import PASSWORD
+from coordination import create_app
+from coordination.auth.rules import authenticate
+from coordination.extensions import db
+from tests.factories import PASSWORD, make_user
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -64,3 +68,30 @@ def test_production_app_keeps_login_limits_in_redis(app, member):
     assert result["no_token"] == 400
     assert result["secure"] is True
     assert keys, "the limiter wrote nothing to Redis"
+
+
+def test_production_hashes_with_scrypt_and_an_unknown_address_costs_a_scrypt_too(app, monkeypatch):
+    """The one place the suite pays for the production hash (the testing settings use a cheap one):
+    passwords are stored as scrypt, and signing in with an unknown address runs scrypt as well, so
+    that its answer takes as long as a wrong password's and does not tell which addresses exist."""
+    monkeypatch.setenv("SECRET_KEY", "production test secret")
+    production = create_app("production", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    runs = []
+    real_scrypt = hashlib.scrypt
+
+    def counted_scrypt(*args, **kwargs):
+        runs.append(1)
+        return real_scrypt(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "scrypt", counted_scrypt)
+    with production.app_context():
+        user = make_user(email="scrypt@example.org")
+        assert user.password_hash.startswith("scrypt:")
+        assert authenticate("scrypt@example.org", PASSWORD).id == user.id
+        assert authenticate("scrypt@example.org", "a wrong password") is None
+        assert authenticate("nobody@example.org", PASSWORD) is None
+        runs.clear()
+        assert authenticate("nobody@example.org", PASSWORD) is None  # the same work as a wrong one
+        assert runs == [1]
+        db.session.remove()
+        db.engine.dispose()

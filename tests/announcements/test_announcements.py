@@ -2,6 +2,7 @@
 listed, and served as a valid Atom feed of announcements only."""
 
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 from email.header import decode_header, make_header
 
 from sqlalchemy import func, select
@@ -142,7 +143,11 @@ def test_latest_announcements_are_the_newest_first_and_none_for_anonymous(organi
 def test_the_atom_feed_is_valid_xml_of_announcements_only_with_absolute_links(client, organizer, member):
     first = post(organizer, title="First <news> & more", body="Line with *emphasis*.")
     second = post(organizer, title="Second")
-    db.session.add(Roundtable(title="Not news", status="published", starts_at=utcnow(), ends_at=utcnow()))
+    db.session.add(
+        Roundtable(
+            title="Not news", status="published", starts_at=utcnow(), ends_at=utcnow() + timedelta(hours=1)
+        )
+    )
     db.session.commit()
     response = client.get(f"/announcements.atom?key={feed_key(member)}")
     assert response.status_code == 200

@@ -44,7 +44,7 @@ def test_the_reminder_reaches_only_those_who_have_not_answered(
     assert by_address[french.email]["Content-Language"] == "fr"
     assert "Rappel" in by_address[french.email]["Subject"]
     assert first_link(by_address[member.email], "/feedback/") == f"/feedback/{form.id}/answer"
-    assert focal_point.email not in [message["To"] for message in smtp_server.wait_for(3, timeout=0.3)]
+    assert focal_point.email not in [message["To"] for message in smtp_server.messages]
 
 
 def test_a_roundtable_form_is_mailed_to_its_attendees_when_the_roundtable_is_completed(

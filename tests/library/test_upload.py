@@ -3,19 +3,19 @@
 import http.cookiejar
 import socket
 import threading
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
+from flask import request
 from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from coordination import create_app
 from coordination.extensions import db
 from coordination.library.models import Document, DocumentVersion
-from tests.conftest import login
+from tests.conftest import login, wait_until
 from tests.factories import PASSWORD
 from tests.library import files
 from tests.library.conftest import share, shared_document, sign_in_as
@@ -194,16 +194,19 @@ def test_one_refused_file_among_several_keeps_none_of_them(app, client, member, 
 
 @pytest.fixture
 def served_app(app):
-    """The application on a real socket (so that a client can hang up mid-body), same database."""
+    """The application on a real socket (so that a client can hang up mid-body), same database,
+    and the list of the paths of the requests it has finished handling."""
     live = create_app(
         "testing",
         SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
         UPLOAD_FOLDER=app.config["UPLOAD_FOLDER"],
     )
+    finished: list[str] = []
+    live.teardown_request(lambda _error: finished.append(request.path))
     server = make_server("127.0.0.1", 0, live, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"127.0.0.1:{server.server_port}", live
+    yield f"127.0.0.1:{server.server_port}", finished
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
@@ -212,7 +215,7 @@ def served_app(app):
 
 
 def test_an_upload_interrupted_mid_stream_leaves_no_file_and_no_row(app, served_app, member, collection):
-    address, _live = served_app
+    address, finished = served_app
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     opener.open(
@@ -246,7 +249,7 @@ def test_an_upload_interrupted_mid_stream_leaves_no_file_and_no_row(app, served_
     content = files.pdf("Complete") + b"%" * 1_000_000
     send(head + content[:500_000], len(head) + len(content) + len(boundary) + 8)
     # The server notices the closed connection, fails the request and cleans up.
-    time.sleep(1.0)
+    assert wait_until(lambda: finished.count(f"/library/collections/{collection.id}/upload") == 1)
     assert _documents() == 0
     assert db.session.scalar(select(func.count(DocumentVersion.id))) == 0
     assert _stored_files(app) == []
