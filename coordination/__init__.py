@@ -8,6 +8,7 @@ from flask import Flask
 from config import load_config
 from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
 from coordination.extensions import mail as mail_extension  # `mail` is also a sub-package
+from coordination.inputs import BoundedIntConverter, refuse_control_characters_in_query
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,6 +22,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     )
     app.config.from_object(load_config(config_name))
     app.config.update(overrides)
+    app.url_map.converters["int"] = BoundedIntConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
@@ -53,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
+    app.before_request(refuse_control_characters_in_query)
     app.after_request(send_queued_after_request)
     watch_directory_changes()
     watch_roundtable_changes()

@@ -1,0 +1,225 @@
+"""No input gives a server error: property tests that drive every route's ids, every page's query
+string and every form's fields with values at and beyond the bounds (huge and negative numbers,
+years 1 and 9999, NUL and other control characters, very long text), on the demo dataset, as an
+organizer (who sees every page) and as a visitor who is not signed in. Each answer must be a page,
+a form error, a redirect, 400, 403 or 404, and a refused form must leave every table as it was.
+
+Then one regression test for each case the trust issue named.
+"""
+
+import io
+import re
+from datetime import date, datetime
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from werkzeug.routing import IntegerConverter
+
+from coordination import demo
+from coordination.extensions import db
+from coordination.inputs import MAX_INTEGER
+from tests.security.site import Form, crawl
+
+# No shrinking: each example walks the whole site, and the assertion names the request anyway.
+PROPERTY = settings(
+    max_examples=3,
+    phases=[Phase.explicit, Phase.generate],
+    deadline=None,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.large_base_example,
+        HealthCheck.data_too_large,
+    ],
+)
+REFUSED_OR_SHOWN = {200, 302, 303, 400, 403, 404, 405, 409, 413, 429}
+
+# Hypothesis tries the simplest value first (a list's first item, a union's first branch), so the
+# nastiest come first: one example already reaches every bound, later ones wander around them.
+EDGE_INTEGERS = [10**30, 2**31, 2**63, -(2**31) - 1, 2**31 - 1, 2**63 - 1, -(10**30), 0, -1]
+big_integers = st.one_of(
+    st.sampled_from(EDGE_INTEGERS), st.integers(min_value=2**31), st.integers(max_value=-(2**31) - 1)
+)
+beyond_any_id = st.one_of(st.sampled_from([2**31, 2**63, 10**30]), st.integers(min_value=2**31))
+any_integers = st.one_of(big_integers, st.integers(min_value=1, max_value=MAX_INTEGER), st.integers())
+nasty_dates = st.one_of(
+    st.sampled_from([date(9999, 12, 31), date(1, 1, 1), date(1899, 12, 31), date(2201, 1, 1)]), st.dates()
+)
+nasty_datetimes = st.one_of(
+    st.sampled_from([datetime(1, 1, 1), datetime(9999, 12, 31, 23, 59)]), st.datetimes()
+)
+control_texts = st.one_of(
+    st.sampled_from(["a\x00b", "\x00", "a\x0bb", "\x1b[31m", "\x0c"]),
+    st.text(alphabet=st.characters(max_codepoint=0x3F), min_size=1, max_size=12),
+)
+LONG_TEXT = "x" * 51_000  # longer than any field allows, and than SQLite's longest LIKE pattern
+short_texts = st.one_of(st.sampled_from(["١٢٣", "²", "1e400", "-0", " 7 "]), st.text(max_size=30))
+odd_texts = st.one_of(short_texts, st.just(LONG_TEXT))
+nasty_texts = st.one_of(control_texts, odd_texts, any_integers.map(str), nasty_dates.map(date.isoformat))
+INTEGER_ARGUMENTS = ("page", "per_page", "roundtable", "organization", "collection", "sdg")
+DATE_ARGUMENTS = ("since", "until")
+TEXT_ARGUMENTS = ("q", "kind", "status", "action", "sort", "dir", "key", "language", "next", "tag",
+                  "service_area", "country")  # fmt: skip
+ARGUMENTS = INTEGER_ARGUMENTS + DATE_ARGUMENTS + TEXT_ARGUMENTS
+TEXT_KINDS = {"text", "textarea", "search", "email", "url", "tel", "password"}
+CHOICE_KINDS = {"select", "hidden", "radio", "checkbox", "number"}
+
+
+@pytest.fixture
+def demo_site(app, client):
+    """The demo dataset, the client signed in as its organizer, and what the organizer can reach."""
+    demo.seed_demo()
+    db.session.commit()
+    app.config["RATELIMIT_ENABLED"] = False
+    response = client.post("/login", data={"email": demo.ORGANIZER_EMAIL, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    yield crawl(app, client)
+    app.config["RATELIMIT_ENABLED"] = True
+
+
+def row_counts() -> tuple:
+    """The number of rows of every table, in one statement."""
+    db.session.rollback()
+    counts = [
+        sa.select(sa.func.count()).select_from(table).scalar_subquery() for table in db.metadata.sorted_tables
+    ]
+    return tuple(db.session.execute(sa.select(*counts)).one())
+
+
+def assert_answered(response, what: str) -> None:
+    assert response.status_code in REFUSED_OR_SHOWN, f"{what}: {response.status_code}"
+
+
+def _path(rule, integers: dict[str, int]) -> str:
+    """The rule's path with each `<int:…>` given, and any other part filled with a plausible value."""
+
+    def part(match):
+        converter, name = match.group(1) or "default", match.group(2)
+        if name in integers:
+            return str(integers[name])
+        options = re.findall(r"\w+", converter[len("any") :]) if converter.startswith("any") else []
+        return options[0] if options else "x"
+
+    return re.sub(r"<(?:([^:>]+):)?(\w+)>", part, rule.rule)
+
+
+# Route ids.
+
+
+@PROPERTY
+@given(data=st.data())
+def test_ids_beyond_the_database_range_are_not_found(app, client, organizer, data):
+    from tests.conftest import login
+
+    rules = [rule for rule in app.url_map.iter_rules() if _integer_names(rule)]
+    assert len(rules) > 50
+    for signed_in in (False, True):
+        if signed_in:
+            login(client, organizer)
+        for rule in rules:
+            integers = {name: data.draw(beyond_any_id) for name in _integer_names(rule)}
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                response = client.open(_path(rule, integers), method=method)
+                assert response.status_code == 404, (method, rule.rule, integers)
+        client.post("/logout")
+
+
+def _integer_names(rule) -> list[str]:
+    return [name for name, converter in rule._converters.items() if isinstance(converter, IntegerConverter)]
+
+
+# Query strings.
+
+
+@PROPERTY
+@given(
+    numbers=st.fixed_dictionaries({name: any_integers.map(str) for name in INTEGER_ARGUMENTS}),
+    dates=st.fixed_dictionaries({name: nasty_dates.map(date.isoformat) for name in DATE_ARGUMENTS}),
+    texts=st.fixed_dictionaries({name: st.one_of(control_texts, short_texts) for name in TEXT_ARGUMENTS}),
+    long_one=st.sampled_from(TEXT_ARGUMENTS),
+)
+def test_no_query_string_gives_a_server_error(app, client, demo_site, numbers, dates, texts, long_one):
+    """Numbers and dates in one query string, text in another (a control character is refused
+    before any number is read, and would hide what they do); a long text alone, as pages repeat
+    their query string in each of their links."""
+    for endpoint, path in sorted(demo_site.pages.items()):
+        for query in (numbers | dates, texts, {long_one: LONG_TEXT}):
+            response = client.get(path.split("?")[0], query_string=query)
+            assert_answered(response, f"GET {endpoint} {path} {query!r:.300}")
+
+
+def test_no_query_string_gives_a_server_error_to_a_visitor(app, client):
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        path = _path(rule, dict.fromkeys(rule.arguments, 1))
+        for value in ("9999-12-31", "0001-01-01", str(10**30), str(2**31), "a\x00b", "²"):
+            response = client.get(path, query_string=dict.fromkeys(ARGUMENTS, value))
+            assert_answered(response, f"GET {path} {value!r}")
+
+
+# Forms.
+
+
+def _field_values(form: Form, drawn: dict):
+    """The form as a browser would send it, with one field at a time given the drawn value of its
+    kind: a bad value in one field must not be hidden by another's error."""
+    values: dict = form.values()
+    for item in form.fields:
+        if item.name.endswith("csrf_token") or item.kind in ("submit", "button", "file"):
+            continue
+        kind = "text" if item.kind in TEXT_KINDS else "choice" if item.kind in CHOICE_KINDS else item.kind
+        if kind in drawn:
+            yield item.name, values | {item.name: drawn[kind]}
+
+
+def _with_files(form: Form, values: dict) -> dict:
+    files = {
+        item.name: (io.BytesIO(b"Minutes of the roundtable\n"), "notes.txt")
+        for item in form.fields
+        if item.kind == "file"
+    }
+    return values | files
+
+
+def _editable(form: Form) -> bool:
+    return form.method == "post" and any(
+        not item.name.endswith("csrf_token") and item.kind not in ("submit", "button") for item in form.fields
+    )
+
+
+@PROPERTY
+@given(
+    drawn=st.fixed_dictionaries(
+        {
+            "text": nasty_texts,
+            "date": nasty_dates.map(date.isoformat),
+            "datetime-local": nasty_datetimes.map(lambda moment: moment.isoformat(timespec="minutes")),
+            "choice": st.one_of(any_integers.map(str), nasty_texts),
+        }
+    )
+)
+def test_no_form_input_gives_a_server_error_and_a_refusal_writes_nothing(app, client, demo_site, drawn):
+    forms = [form for form in demo_site.forms if _editable(form)]
+    assert len(forms) > 40
+    for form in forms:
+        for name, values in _field_values(form, drawn):
+            before = row_counts()
+            response = client.post(form.action, data=_with_files(form, values))
+            what = f"POST {form.action} {name}={values[name]!r:.200}"
+            assert_answered(response, what)
+            if response.status_code not in (302, 303):
+                assert row_counts() == before, f"{what} was refused but wrote"
+
+
+@PROPERTY
+@given(email=nasty_texts, password=nasty_texts)
+def test_no_sign_in_input_gives_a_server_error(app, client, email, password):
+    for path, values in (
+        ("/login", {"email": email, "password": password}),
+        ("/password/forgot", {"email": email}),
+    ):
+        assert_answered(client.post(path, data=values), f"POST {path}")
