@@ -12,9 +12,6 @@ from coordination import inputs
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 
-CONTROL_CHARACTERS_MESSAGE = _l(
-    "This text holds invisible control characters; they have been removed, check it."
-)
 DATE_RANGE_MESSAGE = _l(
     "Enter a date between the years %(min)d and %(max)d.", min=inputs.MIN_YEAR, max=inputs.MAX_YEAR
 )
@@ -44,7 +41,7 @@ def _bound(field) -> None:
     if isinstance(value, str):
         if inputs.has_control_characters(value):
             field.data = inputs.without_control_characters(value)
-            field.process_errors.append(CONTROL_CHARACTERS_MESSAGE)
+            field.process_errors.append(inputs.CONTROL_CHARACTERS_MESSAGE)
     elif isinstance(value, int) and not isinstance(value, bool):
         if not inputs.integer_in_range(value):
             field.data = None
@@ -61,9 +58,9 @@ def _bound(field) -> None:
     raw_texts = [raw for raw in field.raw_data if isinstance(raw, str)]
     if (
         any(map(inputs.has_control_characters, raw_texts))
-        and CONTROL_CHARACTERS_MESSAGE not in field.process_errors
+        and inputs.CONTROL_CHARACTERS_MESSAGE not in field.process_errors
     ):
-        field.process_errors.append(CONTROL_CHARACTERS_MESSAGE)
+        field.process_errors.append(inputs.CONTROL_CHARACTERS_MESSAGE)
 
 
 def _storable(item) -> bool:

@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 from flask import abort, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 # PostgreSQL's `integer`; SQLite's integers are wider, but one bound keeps both databases alike.
@@ -17,6 +18,9 @@ MIN_YEAR, MAX_YEAR = 1900, 2200
 # spreadsheets refuse the others, and no one types them on purpose.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_JSON_DEPTH = 32
+CONTROL_CHARACTERS_MESSAGE = _l(
+    "This text held invisible control characters; they have been removed, check it and send it again."
+)
 
 
 class BoundedIntConverter(IntegerConverter):

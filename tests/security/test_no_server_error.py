@@ -15,11 +15,17 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from werkzeug.routing import IntegerConverter
 
 from coordination import demo
+from coordination.auth.models import User
+from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.feedback.models import FeedbackResponse
 from coordination.inputs import MAX_INTEGER
+from coordination.library.models import Collection
+from coordination.roundtables.models import Minutes
 from tests.security.site import Form, crawl
 
 # No shrinking: each example walks the whole site, and the assertion names the request anyway.
@@ -223,3 +229,174 @@ def test_no_sign_in_input_gives_a_server_error(app, client, email, password):
         ("/password/forgot", {"email": email}),
     ):
         assert_answered(client.post(path, data=values), f"POST {path}")
+
+
+# The cases the trust issue named, one by one.
+
+
+@pytest.fixture
+def signed_in_organizer(app, client):
+    """The demo dataset, with the client signed in as its organizer."""
+    demo.seed_demo()
+    db.session.commit()
+    response = client.post("/login", data={"email": demo.ORGANIZER_EMAIL, "password": demo.DEMO_PASSWORD})
+    assert response.status_code == 302
+    return db.session.scalar(sa.select(User).where(User.email == demo.ORGANIZER_EMAIL))
+
+
+@pytest.mark.parametrize("number", [10**30, 2**31, 2**63])
+def test_an_id_beyond_the_database_integer_is_not_found(client, signed_in_organizer, number):
+    for path in (f"/organizations/{number}", f"/roundtables/{number}", f"/library/documents/{number}"):
+        assert client.get(path).status_code == 404
+    assert client.post(f"/feedback/{number}/answer").status_code == 404
+
+
+@pytest.mark.parametrize("page", [str(10**30), str(2**31), str(2**63)])
+def test_a_page_number_beyond_any_page_is_not_found(client, signed_in_organizer, page):
+    for path in ("/announcements", "/suggestions", "/organizations", "/audit"):
+        assert client.get(path, query_string={"page": page}).status_code == 404, path
+
+
+def test_a_library_date_far_in_the_future_is_ignored(client, signed_in_organizer):
+    response = client.get("/library", query_string={"until": "9999-12-31", "since": "0001-01-01"})
+    assert response.status_code == 200
+    assert "Document" in response.get_data(as_text=True) or "document" in response.get_data(as_text=True)
+
+
+def _roundtable_fields(**changes) -> dict:
+    return {
+        "title": "Roundtable in year one",
+        "timezone": "Africa/Cairo",
+        "starts_at": "2027-03-01T10:00",
+        "ends_at": "2027-03-01T12:00",
+        "languages": "en",
+        "venue": "Cairo",
+    } | changes
+
+
+@pytest.mark.parametrize("year", ["0001", "9999"])
+def test_a_roundtable_in_year_one_is_a_form_error(client, signed_in_organizer, year):
+    before = row_counts()
+    response = client.post(
+        "/roundtables/new",
+        data=_roundtable_fields(starts_at=f"{year}-01-01T10:00", ends_at=f"{year}-01-01T12:00"),
+    )
+    assert response.status_code == 200
+    assert "Enter a date between the years 1900 and 2200." in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_a_feedback_form_opening_in_year_one_is_a_form_error(client, signed_in_organizer):
+    before = row_counts()
+    response = client.post(
+        "/feedback/new",
+        data={"title": "Year one", "opens_at": "0001-01-01T00:00", "audience": "everyone"},
+    )
+    assert response.status_code == 200
+    assert "Enter a date between the years 1900 and 2200." in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_an_action_item_due_in_year_one_is_a_form_error(client, signed_in_organizer):
+    roundtable_id = db.session.scalar(sa.select(Minutes.roundtable_id))
+    organization_id = db.session.scalar(sa.select(Organization.id).order_by(Organization.id))
+    before = row_counts()
+    response = client.post(
+        f"/roundtables/{roundtable_id}/action-items/new",
+        data={
+            "description": "Share the referral list",
+            "owner_organization_id": organization_id,
+            "due_on": "0001-01-01",
+            "status": "open",
+        },
+    )
+    assert response.status_code == 200
+    assert "Enter a date between the years 1900 and 2200." in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    "choice",
+    [{"roundtable_id": str(MAX_INTEGER)}, {"visibility": "organizations", "organizations": str(MAX_INTEGER)}],
+)
+def test_an_upload_naming_a_missing_roundtable_or_organization_is_refused(
+    client, signed_in_organizer, choice
+):
+    collection_id = db.session.scalar(sa.select(Collection.id).order_by(Collection.id))
+    before = row_counts()
+    response = client.post(
+        f"/library/collections/{collection_id}/upload",
+        data={
+            "files": (io.BytesIO(b"Minutes of the roundtable\n"), "notes.txt"),
+            "language": "en",
+            "visibility": "members",
+        }
+        | choice,
+    )
+    assert response.status_code in (200, 400, 404)
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"version": 1, "title": "Deep", "translations": ' + '{"fr": ' * 5000 + "1" + "}" * 5001,
+        '{"version": 1, "title": "Infinite", "questions": [{"kind": "short_text", "label": "A"}, '
+        '{"kind": "short_text", "label": "B", "condition": {"question": 1e400, "value": "x"}}]}',
+        '{"version": 1, "title": "Not a number", "anonymous": NaN, "questions": []}',
+        '{"version": 1, "title": "Huge", "questions": [{"kind": "short_text", "label": "A"}, '
+        '{"kind": "short_text", "label": "B", "condition": {"question": 1' + "0" * 5000 + "}}]}",
+        '{"version": 1, "title": "Nul\\u0000byte", "questions": []}',
+    ],
+)
+def test_a_malformed_feedback_json_file_is_a_form_error(client, signed_in_organizer, content):
+    before = row_counts()
+    response = client.post("/feedback/import", data={"file": (io.BytesIO(content.encode()), "form.json")})
+    assert response.status_code == 200
+    assert "This file is not a feedback form exported from Roundtable." in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("text", ["a\x00b", "Fatima\x1b", "\x00"])
+def test_a_control_character_in_a_text_field_is_a_form_error(client, signed_in_organizer, text):
+    name = signed_in_organizer.name
+    response = client.post("/profile", data={"name": text, "preferred_language": "en"})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "invisible control characters" in page or "This field is required." in page
+    assert db.session.get(User, signed_in_organizer.id).name == name
+
+
+def test_a_control_character_in_a_query_string_is_a_bad_request(client, signed_in_organizer):
+    for path in ("/organizations", "/audit", "/library", "/suggestions"):
+        assert client.get(path, query_string={"q": "a\x00b", "action": "\x00"}).status_code == 400
+
+
+def test_a_control_character_in_an_answer_is_refused_and_never_breaks_the_export(
+    client, organizer, focal_point
+):
+    from tests.conftest import login
+    from tests.feedback.conftest import THREE_QUESTIONS, bulk_responses, make_form
+
+    form = make_form(organizer, THREE_QUESTIONS)
+    text_question = form.questions[2]
+    login(client, focal_point)
+    response = client.post(
+        f"/feedback/{form.id}/answer",
+        data={f"q{form.questions[0].id}": "4", f"q{text_question.id}": "Line\x0bbreak"},
+    )
+    assert response.status_code == 200
+    assert "invisible control characters" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(FeedbackResponse.id))) == 0
+
+    # An answer saved before the refusal existed (or by an import) still exports.
+    answers = [(form.questions[0], "4", 4, None), (text_question, None, None, "Line\x0bbreak")]
+    bulk_responses(form, 1, lambda n: answers)
+    client.post("/logout")
+    login(client, organizer)
+    response = client.get(f"/feedback/{form.id}/export.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][-1] == "Linebreak"
