@@ -451,9 +451,7 @@ def _share(form: UploadForm, current: Collection, files: list):
         return []
     except IntegrityError:  # a roundtable or organization chosen that does not exist (any longer)
         db.session.rollback()
-        form.form_errors.append(
-            _("A roundtable or organization you chose does not exist. Check the choices.")
-        )
+        form.form_errors.append(_("A roundtable or organization you chose does not exist. Check them."))
         _discard(parts)
         return []
     except BaseException:
