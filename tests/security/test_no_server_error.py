@@ -197,7 +197,7 @@ def _editable(form: Form) -> bool:
     )
 
 
-@PROPERTY
+@settings(PROPERTY, max_examples=2)  # each example posts every field of every form once
 @given(
     drawn=st.fixed_dictionaries(
         {
@@ -400,3 +400,15 @@ def test_a_control_character_in_an_answer_is_refused_and_never_breaks_the_export
     sheet = load_workbook(io.BytesIO(response.data), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][-1] == "Linebreak"
+
+
+@PROPERTY
+@given(value=st.one_of(nasty_texts.filter(lambda text: "\n" not in text and "\r" not in text)))
+def test_no_header_gives_a_server_error(app, client, organizer, value):
+    from tests.conftest import login
+
+    login(client, organizer)
+    headers = {"Accept-Language": value, "Referer": value, "HX-Request": value, "HX-Current-URL": value}
+    for path in ("/", "/organizations", "/library", "/feedback"):
+        assert_answered(client.get(path, headers=headers), f"GET {path} {value!r:.100}")
+    assert_answered(client.post("/language", data={"language": "fr"}, headers=headers), "POST /language")
