@@ -10,6 +10,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from config import load_config
 from coordination.extensions import babel, csrf, db, limiter, login_manager, migrate
 from coordination.extensions import mail as mail_extension  # `mail` is also a sub-package
+from coordination.inputs import BoundedIntConverter, refuse_control_characters_in_query
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     if not app.config["DURABLE_COMMITS"] and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         _skip_commit_flush(app)
+    app.url_map.converters["int"] = BoundedIntConverter
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(levelname)s %(name)s: %(message)s")
 
@@ -71,6 +73,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.login_message = i18n.LOGIN_REQUIRED_MESSAGE
     app.before_request(end_idle_organizer_session)
+    app.before_request(refuse_control_characters_in_query)
     app.after_request(send_queued_after_request)
     register_security_headers(app)
     watch_directory_changes()

@@ -1,16 +1,77 @@
-"""Helpers shared by the areas' forms."""
+"""Helpers shared by the areas' forms, and their base: input the database cannot hold is a form error."""
+
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
-from wtforms import SelectMultipleField
+from wtforms import FileField, MultipleFileField, SelectMultipleField
 from wtforms.validators import URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coordination import inputs
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.markup import WEB_SCHEMES, is_safe_link
+
+DATE_RANGE_MESSAGE = _l(
+    "Enter a date between the years %(min)d and %(max)d.", min=inputs.MIN_YEAR, max=inputs.MAX_YEAR
+)
+NUMBER_RANGE_MESSAGE = _l(
+    "Enter a number between %(min)d and %(max)d.", min=-inputs.MAX_INTEGER, max=inputs.MAX_INTEGER
+)
+
+
+class BaseForm(FlaskForm):
+    """Every form's base: what was sent and cannot be stored or computed with becomes a field error.
+
+    Checked right after the fields read the request, before any validator or view sees the data:
+    text with control characters (PostgreSQL refuses NUL, spreadsheets the others) loses them,
+    numbers beyond the database's integer and dates outside MIN_YEAR..MAX_YEAR become empty. Each
+    also gets an error, so the form is re-shown rather than saved.
+    """
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        super().process(formdata, obj, data, extra_filters, **kwargs)
+        for field in self:
+            if field.raw_data and not isinstance(field, (FileField, MultipleFileField)):
+                _bound(field)
+
+
+def _bound(field) -> None:
+    value = field.data
+    if isinstance(value, str):
+        if inputs.has_control_characters(value):
+            field.data = inputs.without_control_characters(value)
+            field.process_errors.append(inputs.CONTROL_CHARACTERS_MESSAGE)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        if not inputs.integer_in_range(value):
+            field.data = None
+            field.process_errors.append(NUMBER_RANGE_MESSAGE)
+    elif isinstance(value, date):  # a datetime is a date too
+        if not inputs.date_in_range(value):
+            field.data = None
+            field.process_errors.append(DATE_RANGE_MESSAGE)
+    elif isinstance(value, list | tuple):
+        kept = [item for item in value if _storable(item)]
+        if len(kept) != len(value):
+            field.data = kept
+            field.process_errors.append(_l("Not a valid choice."))
+    raw_texts = [raw for raw in field.raw_data if isinstance(raw, str)]
+    if (
+        any(map(inputs.has_control_characters, raw_texts))
+        and inputs.CONTROL_CHARACTERS_MESSAGE not in field.process_errors
+    ):
+        field.process_errors.append(inputs.CONTROL_CHARACTERS_MESSAGE)
+
+
+def _storable(item) -> bool:
+    if isinstance(item, str):
+        return not inputs.has_control_characters(item)
+    if isinstance(item, int) and not isinstance(item, bool):
+        return inputs.integer_in_range(item)
+    return True
 
 
 def attach_error(form: FlaskForm, error: ValidationFailed) -> None:
@@ -51,7 +112,7 @@ def blank_to_none(value):
     return value
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     """A form with nothing but its CSRF token, for confirmations and one-button actions."""
 
 

@@ -4,6 +4,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 
 from coordination.extensions import db
+from coordination.inputs import page_number
 
 
 class WindowPagination(Pagination):
@@ -33,4 +34,4 @@ class WindowPagination(Pagination):
 
 def paginate_rows(query: Select, per_page: int) -> WindowPagination:
     """A page of `query`'s rows; the page number comes from the request's `page` argument."""
-    return WindowPagination(select=query, per_page=per_page, error_out=False)
+    return WindowPagination(select=query, page=page_number(), per_page=per_page, error_out=False)

@@ -14,6 +14,11 @@ def neutralize(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def xlsx_cell(value):
+    """A value an XLSX sheet accepts: text without the control characters openpyxl refuses."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def _cell(value):
     # Numbers stay numbers; everything else is text that cannot start a formula.
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -34,7 +39,7 @@ def to_xlsx(rows, title: str) -> bytes:
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet(title[:31])
     for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in map(_cell, row)])
+        sheet.append([xlsx_cell(_cell(value)) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -1,10 +1,10 @@
 """Forms of the announcements area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from coordination.forms import BaseForm
 from coordination.texts import LANGUAGES
 
 LANGUAGE_NAMES = {"en": _l("English"), "fr": _l("French"), "ar": _l("Arabic")}
@@ -19,7 +19,7 @@ def _optional_int(value):
         return None
 
 
-class AnnouncementForm(FlaskForm):
+class AnnouncementForm(BaseForm):
     roundtable_id = SelectField(
         _l("Roundtable it is about"),
         choices=[("", _l("None"))],

@@ -15,7 +15,7 @@ from coordination.policy import require
 @login_required
 def events():
     require(current_user, "audit.view")
-    action = request.args.get("action", "").strip()
+    action = request.args.get("action", "").strip()[:100]  # SQLite refuses a LIKE pattern of 50,000
     query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action.startswith(action, autoescape=True))

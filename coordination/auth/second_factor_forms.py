@@ -1,12 +1,13 @@
 """Forms of two-step sign-in."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from coordination.forms import BaseForm
 
-class SecondStepForm(FlaskForm):
+
+class SecondStepForm(BaseForm):
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=40)],
@@ -14,7 +15,7 @@ class SecondStepForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(BaseForm):
     code = StringField(
         _l("Code from the app"),
         validators=[DataRequired(), Length(max=40)],
@@ -22,11 +23,11 @@ class EnrolForm(FlaskForm):
     )
 
 
-class RecoveryCodesForm(FlaskForm):
+class RecoveryCodesForm(BaseForm):
     code = StringField(_l("Code from the app"), validators=[DataRequired(), Length(max=40)])
 
 
-class DisableSecondFactorForm(FlaskForm):
+class DisableSecondFactorForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[DataRequired()])
     code = StringField(
         _l("Code from the app, or a recovery code"), validators=[DataRequired(), Length(max=40)]

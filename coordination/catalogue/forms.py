@@ -1,11 +1,11 @@
 """Forms of the catalogue: a service (each text in three languages, its criteria), a criterion, the guide."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from coordination.catalogue.models import CRITERION_TEXTS, OUTCOME_LABELS, SERVICE_TEXTS, Outcome
+from coordination.forms import BaseForm
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.texts import LANGUAGES
 
@@ -53,7 +53,7 @@ class TextsMixin:
                 getattr(self, f"{name}_{language}").data = (texts.get(name) or {}).get(language, "")
 
 
-class ServiceForm(TextsMixin, FlaskForm):
+class ServiceForm(TextsMixin, BaseForm):
     TEXTS = SERVICE_TEXTS
 
     service_area = SelectField(
@@ -114,7 +114,7 @@ def service_form(criteria, **kwargs) -> ServiceForm:
     return BoundServiceForm(**kwargs)
 
 
-class CriterionForm(TextsMixin, FlaskForm):
+class CriterionForm(TextsMixin, BaseForm):
     TEXTS = CRITERION_TEXTS
 
     position = IntegerField(

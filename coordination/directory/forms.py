@@ -1,14 +1,13 @@
 """Forms of the directory: organizations, people and the list filters."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField, URLField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
 from coordination.auth.forms import LANGUAGE_CHOICES
 from coordination.directory.countries import CountryField
-from coordination.forms import SafeURL, blank_to_none
+from coordination.forms import BaseForm, SafeURL, blank_to_none
 
 KIND_LABELS = {
     "embassy": _l("Embassy"),
@@ -26,7 +25,7 @@ ROLE_LABELS = {
 }
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[blank_to_none])
     kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
     country = CountryField(
@@ -52,7 +51,7 @@ class OrganizationForm(FlaskForm):
         return valid
 
 
-class PersonForm(FlaskForm):
+class PersonForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     position = StringField(_l("Position"), validators=[Optional(), Length(max=200)], filters=[blank_to_none])
@@ -70,7 +69,7 @@ class PersonForm(FlaskForm):
         self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
 
 
-class OrganizationFilterForm(FlaskForm):
+class OrganizationFilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -87,7 +86,7 @@ class OrganizationFilterForm(FlaskForm):
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     what = SelectField(
         _l("What the file holds"),
         choices=[("organizations", _l("Organizations")), ("people", _l("People"))],
@@ -95,7 +94,7 @@ class ImportForm(FlaskForm):
     file = FileField(_l("CSV or XLSX file"), validators=[FileRequired()])
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(BaseForm):
     """The "Confirm import" button of a preview: names the kept upload by its signed token."""
 
     token = HiddenField(validators=[DataRequired(), Length(max=500)])

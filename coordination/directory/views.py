@@ -64,7 +64,7 @@ def _render_organization_list() -> str:
     form = OrganizationFilterForm(request.args)
     form.validate()
     filters = rules.OrganizationFilters(
-        q=form.q.data or None,
+        q=(form.q.data or "")[:100] or None,  # the form's bound, kept even when it says so
         kind=form.kind.data or None,
         country=form.country.data or None,
         status=form.status.data or "active",

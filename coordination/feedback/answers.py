@@ -30,6 +30,7 @@ from coordination.feedback.models import (
     QuestionKind,
 )
 from coordination.feedback.rules import valid_codes
+from coordination.inputs import CONTROL_CHARACTERS_MESSAGE, has_control_characters
 from coordination.policy import require
 from coordination.timeutil import utcnow
 
@@ -82,7 +83,9 @@ def check_answers(form: FeedbackForm, raw: dict[str, list[str]]) -> CheckedAnswe
                 checked.errors[question.id] = _l("This question needs an answer.")
             continue
         if question.kind in TEXT_KINDS:
-            if len(values[0]) > TEXT_LIMITS[question.kind]:
+            if has_control_characters(values[0]):
+                checked.errors[question.id] = CONTROL_CHARACTERS_MESSAGE
+            elif len(values[0]) > TEXT_LIMITS[question.kind]:
                 checked.errors[question.id] = _l(
                     "At most %(num)d characters, please.", num=TEXT_LIMITS[question.kind]
                 )
@@ -240,6 +243,8 @@ def save_draft(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> None:
     """Keep a named form's answers for later (one draft per person and form)."""
     require(actor, "feedback_form.answer", form)
     check_open(form)
+    if any(has_control_characters(value) for values in raw.values() for value in values):
+        raise ValidationFailed(CONTROL_CHARACTERS_MESSAGE)  # PostgreSQL's JSON refuses NUL
     draft = db.session.scalar(
         select(FeedbackDraft).where(FeedbackDraft.form_id == form.id, FeedbackDraft.user_id == actor.id)
     )

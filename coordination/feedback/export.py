@@ -30,6 +30,7 @@ from coordination.feedback.models import (
     QuestionKind,
 )
 from coordination.feedback.results import kind_breakdown, labels_for, released_count
+from coordination.spreadsheets import xlsx_cell
 
 BATCH = 2000
 DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
@@ -156,9 +157,10 @@ def xlsx_file(form: FeedbackForm, language: str, words: dict):
     """A temporary file (deleted when closed) holding the workbook, written in write-only mode."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=words["sheet"][:31])
-    sheet.append([neutralize(cell) for cell in header(form, words)])
+    # Answers saved before control characters were refused would make openpyxl refuse the sheet.
+    sheet.append([xlsx_cell(neutralize(cell)) for cell in header(form, words)])
     for cells in rows(form, language, words):
-        sheet.append(cells)
+        sheet.append([xlsx_cell(cell) for cell in cells])
     # Closed (and so deleted) by the response that sends it, not here.
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115
     workbook.save(handle)

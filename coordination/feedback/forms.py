@@ -2,13 +2,12 @@
 because their fields depend on the form being answered)."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from coordination.feedback.models import Audience, OnePer, QuestionKind
-from coordination.forms import CheckboxesField, blank_to_none
+from coordination.forms import BaseForm, CheckboxesField, blank_to_none
 
 AUDIENCES = [
     (Audience.EVERYONE, _l("Everyone (all members of every organization)")),
@@ -43,7 +42,7 @@ def _short_translation(label, limit):
     return StringField(label, validators=[Optional(), Length(max=limit)], filters=[blank_to_none])
 
 
-class FeedbackFormForm(FlaskForm):
+class FeedbackFormForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     roundtable_id = SelectField(_l("Roundtable"), coerce=_optional_int, validators=[Optional()])
     introduction = TextAreaField(
@@ -85,7 +84,7 @@ class FeedbackFormForm(FlaskForm):
         self.organization_ids.choices = organizations
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(BaseForm):
     kind = SelectField(_l("Type"), choices=KINDS)
     label = StringField(_l("Question"), validators=[DataRequired(), Length(max=500)])
     help_text = TextAreaField(
@@ -120,7 +119,7 @@ class QuestionForm(FlaskForm):
         self.condition.choices = [("", _l("Always")), *conditions]
 
 
-class CopyForm(FlaskForm):
+class CopyForm(BaseForm):
     roundtable_id = SelectField(_l("For the roundtable"), coerce=_optional_int, validators=[Optional()])
 
     def __init__(self, *args, roundtables, **kwargs):
@@ -128,5 +127,5 @@ class CopyForm(FlaskForm):
         self.roundtable_id.choices = [("", _l("None (standalone form)")), *roundtables]
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("Form file (JSON)"), validators=[FileRequired()])

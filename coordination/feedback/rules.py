@@ -26,6 +26,7 @@ from coordination.feedback.models import (
     OnePer,
     QuestionKind,
 )
+from coordination.inputs import has_control_characters, without_control_characters
 from coordination.policy import require
 from coordination.records import apply_changes
 from coordination.roundtables.models import Roundtable
@@ -56,9 +57,10 @@ def clean_translations(value, names: tuple[str, ...]) -> dict:
         if not isinstance(given, dict):
             continue
         texts = {
-            name: given[name].strip()[: TEXT_LIMITS[name]]
+            # Control characters would not survive PostgreSQL's JSON column nor a spreadsheet.
+            name: without_control_characters(given[name]).strip()[: TEXT_LIMITS[name]]
             for name in names
-            if isinstance(given.get(name), str) and given[name].strip()
+            if isinstance(given.get(name), str) and without_control_characters(given[name]).strip()
         }
         if texts:
             cleaned[language] = texts
@@ -429,7 +431,7 @@ def to_json(form: FeedbackForm) -> dict:
 def _text(value, limit: int) -> str | None:
     if value is None:
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or has_control_characters(value):
         raise ValueError("text expected")
     return value.strip()[:limit] or None
 
@@ -503,7 +505,7 @@ def from_json(actor, data, *, roundtable=None) -> FeedbackForm:
                 question.condition_value = _text(condition.get("value"), 64)
             questions.append(question)
         form.questions = questions
-    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError) as error:
         raise ValidationFailed(
             _l("This file is not a feedback form exported from Roundtable."), field="file"
         ) from error

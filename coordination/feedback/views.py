@@ -39,6 +39,7 @@ from coordination.feedback.models import (
 )
 from coordination.forms import ConfirmForm, run_rule
 from coordination.fragments import fragments
+from coordination.inputs import JSONRefused, arg_int, load_json, page_number
 from coordination.policy import can, require
 from coordination.roundtables.models import Roundtable, RoundtableStatus
 from coordination.taxonomy import SERVICE_AREAS
@@ -168,8 +169,8 @@ def index():
 def create():
     require(current_user, "feedback.create")
     form = FeedbackFormForm(roundtables=_roundtable_choices(), organizations=_organization_choices())
-    if not form.is_submitted() and request.args.get("roundtable", "").isdigit():
-        form.roundtable_id.data = int(request.args["roundtable"])
+    if not form.is_submitted() and arg_int("roundtable") is not None:
+        form.roundtable_id.data = arg_int("roundtable")
         form.audience.data = "attendees"
     if form.validate_on_submit():
         saved, created = run_rule(form, rules.create_form, current_user, **_form_fields(form))
@@ -310,8 +311,8 @@ def import_form():
     form = ImportForm()
     if form.validate_on_submit():
         try:
-            data = json.loads(form.file.data.read(2_000_000).decode("utf-8"))
-        except (ValueError, UnicodeDecodeError):
+            data = load_json(form.file.data.read(2_000_000).decode("utf-8"))
+        except (JSONRefused, UnicodeDecodeError):
             data = None
         saved, created = run_rule(form, rules.from_json, current_user, data)
         if saved:
@@ -574,10 +575,9 @@ def _save_draft(feedback_form: FeedbackForm, raw: dict) -> str | None:
 
 def _filters(feedback_form: FeedbackForm) -> results.Filters:
     kind = request.args.get("kind") or None
-    organization = request.args.get("organization", "")
     return results.Filters(
         kind=kind if kind in KIND_LABELS else None,
-        organization_id=int(organization) if organization.isdigit() and not feedback_form.anonymous else None,
+        organization_id=None if feedback_form.anonymous else arg_int("organization"),
     )
 
 
@@ -630,7 +630,7 @@ def text_answers(question_id: int):
     if question.kind not in (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT):
         abort(404)
     search = (request.args.get("q") or "").strip()[:200] or None
-    page = results.text_answers(question, search, request.args.get("page", 1, type=int))
+    page = results.text_answers(question, search, page_number())
     if question.form.anonymous and results.released_count(question.form) < anonymity.MIN_GROUP:
         # Responses of before the release rule, fewer than MIN_GROUP: shown, they would point at people.
         page.items, page.total = [], 0

@@ -1,7 +1,6 @@
 """Forms of the library."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from coordination.forms import BaseForm
 from coordination.library.filetypes import KINDS
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 
@@ -37,7 +37,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CollectionForm(FlaskForm):
+class CollectionForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
     parent_id = SelectField(_l("Inside"), coerce=_int_or_none, validate_choice=False)
@@ -62,7 +62,7 @@ class DocumentFieldsMixin:
     organizations = CheckboxesField(_l("Organizations"), coerce=int, validate_choice=False)
 
 
-class UploadForm(DocumentFieldsMixin, FlaskForm):
+class UploadForm(DocumentFieldsMixin, BaseForm):
     files = MultipleFileField(
         _l("Files"),
         description=_l(
@@ -77,35 +77,35 @@ class UploadForm(DocumentFieldsMixin, FlaskForm):
     language = SelectField(_l("Language"), choices=list(WORKING_LANGUAGES.items()), default="en")
 
 
-class DocumentForm(DocumentFieldsMixin, FlaskForm):
+class DocumentForm(DocumentFieldsMixin, BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
 
 
-class VersionForm(FlaskForm):
+class VersionForm(BaseForm):
     files = MultipleFileField(_l("File"))
     language = SelectField(_l("Language"), choices=list(WORKING_LANGUAGES.items()))
     note = StringField(_l("What changed"), validators=[Optional(), Length(max=500)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(
         _l("Comment"), validators=[DataRequired(), Length(max=10000)], description=_l("Markdown is allowed.")
     )
 
 
-class FollowForm(FlaskForm):
+class FollowForm(BaseForm):
     collection_id = IntegerField(validators=[Optional()])
     tag = StringField(validators=[Optional(), Length(max=60)])
 
 
-class DigestForm(FlaskForm):
+class DigestForm(BaseForm):
     frequency = SelectField(
         _l("Digest of new documents"),
         choices=[("daily", _l("Daily")), ("weekly", _l("Weekly")), ("never", _l("Never"))],
     )
 
 
-class FilterForm(FlaskForm):
+class FilterForm(BaseForm):
     """The filters of the library's lists and search, read from the query string."""
 
     class Meta:

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination.directory.freshness import AREA as DIRECTORY_AREA
@@ -447,6 +448,11 @@ def _share(form: UploadForm, current: Collection, files: list):
     except ValidationFailed as error:
         db.session.rollback()
         attach_error(form, error)
+        _discard(parts)
+        return []
+    except IntegrityError:  # a roundtable or organization chosen that does not exist (any longer)
+        db.session.rollback()
+        form.form_errors.append(_("A roundtable or organization you chose does not exist. Check them."))
         _discard(parts)
         return []
     except BaseException:

@@ -12,6 +12,7 @@ from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
+from coordination.inputs import page_number
 from coordination.policy import can, require
 from coordination.reports import bp, engagement, record
 from coordination.roundtables.follow_up.actions import STATUS_LABELS as ACTION_STATUS_LABELS
@@ -68,7 +69,7 @@ AREAS = ("roundtables", "suggestions", "library")
 def dashboard():
     require(current_user, "dashboard.view")
     sort, descending = _sort()
-    page = request.args.get("page", 1, type=int)
+    page = page_number()
     now = utcnow()
     key = (
         "dashboard",

@@ -1,7 +1,6 @@
 """Forms of the roundtables area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     EmailField,
@@ -15,7 +14,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 
 from coordination.auth.forms import LANGUAGE_CHOICES
 from coordination.directory.fields import OrganizationField
-from coordination.forms import CheckboxesField, SafeURL, blank_to_none
+from coordination.forms import BaseForm, CheckboxesField, SafeURL, blank_to_none
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 
 TIMEZONES = [
@@ -24,7 +23,7 @@ TIMEZONES = [
 ]  # fmt: skip
 
 
-class RoundtableForm(FlaskForm):
+class RoundtableForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     series_name = StringField(
         _l("Series"),
@@ -63,7 +62,7 @@ class RoundtableForm(FlaskForm):
     service_areas = CheckboxesField(_l("Service areas"), choices=list(SERVICE_AREAS.items()))
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(), Length(max=2000)],
@@ -71,7 +70,7 @@ class CancelForm(FlaskForm):
     )
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     starts_at = DateTimeLocalField(_l("Start"), format="%Y-%m-%dT%H:%M", validators=[Optional()])
     duration_minutes = IntegerField(
@@ -92,7 +91,7 @@ class AgendaItemForm(FlaskForm):
         self.presenter_id.choices = [("", "—"), *presenters]
 
 
-class InviteForm(FlaskForm):
+class InviteForm(BaseForm):
     organizations = CheckboxesField(_l("Organizations"), coerce=int)
     kind = SelectField(_l("Or every active organization of a kind"), validators=[Optional()])
 
@@ -102,13 +101,13 @@ class InviteForm(FlaskForm):
         self.kind.choices = [("", "—"), *kinds]
 
 
-class WalkInForm(FlaskForm):
+class WalkInForm(BaseForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     organization_id = OrganizationField(_l("Organization"))
 
 
-class NewPersonForm(FlaskForm):
+class NewPersonForm(BaseForm):
     """A colleague not yet in the directory, registered by their focal point."""
 
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
@@ -119,7 +118,7 @@ class NewPersonForm(FlaskForm):
         super().__init__(*args, prefix="new", **kwargs)
 
 
-class CheckInHelperForm(FlaskForm):
+class CheckInHelperForm(BaseForm):
     email = EmailField(
         _l("Email of the person who will help"),
         validators=[DataRequired(), Email(), Length(max=254)],

@@ -458,7 +458,7 @@ def _check_in_page(
 ):
     """The check-in page, kept per search until a registration or a name changes, except when a
     form shows errors; the list of matches is kept on its own for the search-as-you-type requests."""
-    query = request.args.get("q", "")
+    query = request.args.get("q", "")[:200]  # SQLite refuses a LIKE pattern of 50,000 characters
     key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA))
 
     def rows() -> Markup:

@@ -1,11 +1,10 @@
 """Forms of the suggestions area."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from coordination.forms import blank_to_none
+from coordination.forms import BaseForm, blank_to_none
 from coordination.suggestions.models import STATUS_LABELS
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 
@@ -25,7 +24,7 @@ def sdg_choices(blank_label) -> list:
     return [("", blank_label), *((number, f"{number}. {name}") for number, name in SDGS.items())]
 
 
-class SuggestionForm(FlaskForm):
+class SuggestionForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[blank_to_none])
     description = TextAreaField(
         _l("Description"),
@@ -46,7 +45,7 @@ class SuggestionForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     body = TextAreaField(
         _l("Your comment"),
         validators=[DataRequired(), Length(max=5000)],
@@ -54,7 +53,7 @@ class CommentForm(FlaskForm):
     )
 
 
-class HideCommentForm(FlaskForm):
+class HideCommentForm(BaseForm):
     reason = StringField(
         _l("Reason"),
         validators=[DataRequired(), Length(max=500)],
@@ -62,7 +61,7 @@ class HideCommentForm(FlaskForm):
     )
 
 
-class TriageForm(FlaskForm):
+class TriageForm(BaseForm):
     status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()))
     reply = TextAreaField(
         _l("Public reply"),
@@ -74,7 +73,7 @@ class TriageForm(FlaskForm):
     )
 
 
-class SuggestionFilterForm(FlaskForm):
+class SuggestionFilterForm(BaseForm):
     class Meta:
         csrf = False
 

@@ -1,11 +1,10 @@
 """Forms of the follow-up of a roundtable: minutes, comments, action items and their notes."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from coordination.forms import blank_to_none
+from coordination.forms import BaseForm, blank_to_none
 from coordination.roundtables.follow_up.actions import STATUS_LABELS
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 
@@ -19,7 +18,7 @@ def _int_or_none(value):
         return None
 
 
-class MinutesForm(FlaskForm):
+class MinutesForm(BaseForm):
     body = TextAreaField(
         _l("Minutes"),
         validators=[DataRequired(), Length(max=100000)],
@@ -35,7 +34,7 @@ class MinutesForm(FlaskForm):
     )
 
 
-class CirculateForm(FlaskForm):
+class CirculateForm(BaseForm):
     comment_deadline = DateTimeLocalField(
         _l("Comments until"),
         format="%Y-%m-%dT%H:%M",
@@ -44,13 +43,13 @@ class CirculateForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(BaseForm):
     text = TextAreaField(
         _l("Your comment"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 4}
     )
 
 
-class ActionItemForm(FlaskForm):
+class ActionItemForm(BaseForm):
     description = TextAreaField(
         _l("Action"), validators=[DataRequired(), Length(max=2000)], render_kw={"rows": 3}
     )
@@ -84,7 +83,7 @@ class ActionItemForm(FlaskForm):
         self.owner_organization_id.choices = [(None, "—"), *organizations]
 
 
-class NoteForm(FlaskForm):
+class NoteForm(BaseForm):
     text = TextAreaField(
         _l("Progress note"), validators=[DataRequired(), Length(max=5000)], render_kw={"rows": 3}
     )
@@ -95,7 +94,7 @@ class NoteForm(FlaskForm):
         self.status.choices = [("", _l("Unchanged")), *statuses]
 
 
-class BoardFilterForm(FlaskForm):
+class BoardFilterForm(BaseForm):
     """The board's filters, read from the address (GET: no CSRF token)."""
 
     class Meta:
