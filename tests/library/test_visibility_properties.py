@@ -5,7 +5,6 @@ give the same answer for every (person, document) pair."""
 
 from datetime import timedelta
 
-from coordination.permissions import can
 from flask_login import AnonymousUserMixin
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +21,7 @@ from coordination.library.models import (
     Visibility,
 )
 from coordination.library.queries import visible_to
+from coordination.policy import can
 from coordination.timeutil import utcnow
 from tests.conftest import forget_everything
 
