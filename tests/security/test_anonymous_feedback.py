@@ -278,9 +278,10 @@ def test_existing_responses_are_rekeyed_and_lose_what_pointed_at_their_authors(t
                     make_user(organization=community)
                 ]
                 db.session.commit()
-                # Loaded now and detached, so that nothing is read back through today's models.
+                # Loaded now and detached, so that nothing is read back through today's models; closing
+                # the session ends its transaction, whose read locks would hold up the downgrade's DROPs.
                 [record.id for record in (form, named, *form.questions, *named.questions, *people)]
-                db.session.expunge_all()
+                db.session.close()
                 downgrade(revision="0014_linked_documents")
                 day = "2026-11-30"
                 for number, person in enumerate(people, start=1):
