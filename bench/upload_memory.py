@@ -132,7 +132,11 @@ def send(port: int, cookie: str, collection_id: int, case: Case) -> tuple[int, s
     form = f"/library/collections/{collection_id}/upload" if case.path == "library" else "/directory/import"
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     connection.request("GET", form, headers={"Cookie": cookie})
-    page = connection.getresponse().read().decode()
+    response = connection.getresponse()
+    page = response.read().decode()
+    # Sign-in starts a session without a CSRF token (a fresh one): the form's page adds it.
+    if response.getheader("Set-Cookie"):
+        cookie = response.getheader("Set-Cookie").split(";")[0]
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     if case.path == "library":
         fields = {"csrf_token": token, "language": "en", "visibility": "members", "title": case.name}
