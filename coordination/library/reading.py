@@ -16,7 +16,6 @@ import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
-from xml.etree import ElementTree
 
 from flask import current_app, has_app_context
 
@@ -220,60 +219,67 @@ def _open(path: Path) -> archives.Archive:
     return archives.open_archive(path, max_read=config.get("LIBRARY_TEXT_MAX_BYTES", MAX_TEXT_BYTES))
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 _SPACES = {"tab", "br", "cr", "s", "line-break"}
+_ROWS = ("tr", "table-row")
+_CELLS = ("tc", "table-cell")
 
 
-def _inline_text(element, text_tags: set[str], tails: bool) -> str:
-    """The words of a paragraph, runs and spans joined, tabs and breaks as spaces."""
-    parts = [element.text or ""] if _local(element.tag) in text_tags else []
-    for child in element:
-        if _local(child.tag) in _SPACES:
-            parts.append(" ")
-        parts.append(_inline_text(child, text_tags, tails))
-        if tails and child.tail:
-            parts.append(child.tail)
-    return "".join(parts)
+def _xml_lines(stream, *, paragraphs: set[str], text_tags: set[str], tails: bool) -> list[str]:
+    """Paragraphs as lines; a table row (tr, table-row) as one line of its cells joined by " | ".
 
-
-def _xml_lines(stream, *, paragraphs: set[str], text_tags: set[str], tails: bool) -> Iterator[str]:
-    """Paragraphs as lines; a table row (tr, table-row) as one line of its cells joined by " | "."""
+    The words of a paragraph are the text of its `text_tags` elements (and, with `tails`, the text
+    that follows each element inside it), tabs and breaks as spaces; a paragraph inside another is a
+    line of its own. Streamed through archives.stream_xml: no tree is built, and nesting or a token
+    beyond its limits is refused like a bomb.
+    """
+    lines: list[str] = []
+    open_elements: list[list] = []  # [tag, whether a child has closed] of each open element
+    words: list[list[str]] = []  # of each open paragraph
     rows: list[list[str]] = []
     cells: list[list[str]] = []
-    # expat resolves no external entity and (since 2.4.1) caps entity expansion.
-    for event, element in ElementTree.iterparse(stream, events=("start", "end")):  # noqa: S314
-        tag = _local(element.tag)
-        if event == "start":
-            if tag in ("tr", "table-row"):
-                rows.append([])
-            elif tag in ("tc", "table-cell"):
-                cells.append([])
-            continue
+
+    def put(text: str) -> None:
+        (cells[-1] if cells else lines).append(text)
+
+    def start(tag: str) -> None:
+        if tag in _SPACES and words:
+            words[-1].append(" ")
+        open_elements.append([tag, False])
         if tag in paragraphs:
-            text = " ".join(_inline_text(element, text_tags, tails).split())
+            words.append([])
+        elif tag in _ROWS:
+            rows.append([])
+        elif tag in _CELLS:
+            cells.append([])
+
+    def data(text: str) -> None:
+        if not words or not open_elements:
+            return
+        tag, after_child = open_elements[-1]
+        if tails if after_child else tag in text_tags:
+            words[-1].append(text)
+
+    def end(tag: str) -> None:
+        open_elements.pop()
+        if open_elements:
+            open_elements[-1][1] = True
+        if tag in paragraphs:
+            text = " ".join("".join(words.pop()).split())
             if text:
-                if cells:
-                    cells[-1].append(text)
-                else:
-                    yield text
-            element.clear()
-        elif tag in ("tc", "table-cell") and cells:
+                put(text)
+        elif tag in _CELLS and cells:
             content = " ".join(cells.pop())
             if rows:
                 rows[-1].append(content)
             elif content:
-                yield content
-        elif tag in ("tr", "table-row") and rows:
+                put(content)
+        elif tag in _ROWS and rows:
             line = " | ".join(cell for cell in rows.pop() if cell)
             if line:
-                if cells:  # a table inside a cell
-                    cells[-1].append(line)
-                else:
-                    yield line
-            element.clear()
+                put(line)
+
+    archives.stream_xml(stream, start, end, data)
+    return lines
 
 
 def _numbered(name: str) -> tuple:
