@@ -28,6 +28,9 @@ class Target:
     # When set, the page's target is "p50 latency at most this many times the reference's p50"
     # instead of the foundation's ratios (requests/s and p99).
     max_p50_ratio: float | None = None
+    # The bound of its CPU per request with every cache off, as a multiple of the reference's
+    # (bench/cold.py); the house issue's default is 4.
+    max_cold_ratio: float = 4.0
     # A POST target: `form` is sent form-encoded (wrk through a Lua script), with the CSRF token of
     # the form on the page at `csrf_from`, fetched with the same session just before loading.
     method: str = "GET"
