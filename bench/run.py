@@ -1,15 +1,17 @@
-"""Benchmark: Roundtable's pages against a bare Flask + SQLAlchemy page, served and loaded alike.
+"""Benchmark: Roundtable's pages against a bare Flask + SQLAlchemy page, with every cache off.
 
-Builds a large directory (500 organizations, 5,000 people) in a fresh database, serves the
-application and the reference page (bench/reference_app.py) with gunicorn, loads each page with
-wrk in the same run and prints requests/s, p50 and p99 latency and their ratios to the reference.
-It is a measurement, not a gate: it exits 0 once the figures are printed, whatever they are, and
-non-zero only when something failed to run.
+One run builds the large dataset in a fresh database (SQLite, or PostgreSQL with --postgresql),
+then measures two things, each as a ratio to the reference page (bench/reference_app.py):
+  - cold: CPU per request in this process (bench/cold.py), target ≤ 4× unless a page says otherwise;
+  - load: requests/s through gunicorn under wrk at 8 connections, target ≥ 0.25× the reference's.
+It prints both tables and writes them, with the run's description, as a dated section at the top
+of bench/RESULTS.md (not with --no-write). It is a measurement, not a gate: it exits 0 once the
+figures are written, whatever they are, and 1 when something failed to run (a page not 200 ...).
 
-    .venv/bin/python bench/run.py [--duration 10] [--connections 8] [--threads 2] [--workers 2] [--rounds 3]
+    .venv/bin/python bench/run.py [--postgresql] [--only TEXT] [--cold-only | --wrk-only] [--no-write]
 
-Pages are GETs unless a scenario names a POST (a form-encoded body, its CSRF token taken from the
-form's page with the same session): wrk then sends it through a Lua script.
+A page loaded by many viewers (`Target.viewers`) is sent by wrk with their session cookies in
+turn, through a Lua script; so is a POST (its CSRF token taken from the form's page).
 """
 
 import argparse
@@ -18,9 +20,7 @@ import http.client
 import http.cookiejar
 import os
 import platform
-import random
 import re
-import secrets
 import shutil
 import signal
 import socket
@@ -31,34 +31,38 @@ import time
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
-import scenarios
-from scenarios import BenchError, Context, Target
+import cold
+from dataset import (
+    BENCH_DIR,
+    REPO_DIR,
+    RESULTS_DIR,
+    BenchError,
+    Dataset,
+    build_dataset,
+    database_version,
+    describe_sizes,
+    fresh_database_url,
+    log,
+    prepare_environment,
+)
+from scenarios import Target
 
-BENCH_DIR = Path(__file__).resolve().parent
-REPO_DIR = BENCH_DIR.parent
-RESULTS_DIR = BENCH_DIR / "results"
-
-ORGANIZATIONS = 500
-PEOPLE = 5000
-BENCH_EMAIL = "bench.organizer@roundtable.example"
-
-# The targets of issue 2, as ratios to the reference page measured in the same run.
-MIN_RPS_RATIO = 0.5
-MAX_P99_RATIO = 3.0
-
+RESULTS_FILE = BENCH_DIR / "RESULTS.md"
+# House issue 12: with every cache off, at least this share of the reference page's requests/s.
+MIN_RPS_RATIO = 0.25
 HOST = "127.0.0.1"
 
 
 @dataclass
-class Dataset:
-    database_url: str
-    password: str
-    organizations: int
-    people: int
-    targets: list[Target]
+class Viewer:
+    """One signed-in user (or an anonymous client) as wrk sends them."""
+
+    cookie: str | None
+    # A POST's encoded body with this viewer's CSRF token, set before each load.
+    body: str | None = None
 
 
 @dataclass
@@ -66,15 +70,13 @@ class Page:
     name: str
     port: int
     path: str
-    cookie: str | None = None
+    viewers: list[Viewer]
     expect_text: str | None = None
-    max_p50_ratio: float | None = None
     method: str = "GET"
     # A POST's fields, without the CSRF token, and the page whose form gives the token.
     form: dict[str, str] | None = None
     csrf_from: str | None = None
-    # Set by prepare_post before each load of a POST: the encoded body and wrk's Lua script.
-    body: str | None = None
+    # wrk's Lua script (method, body, cookies in turn), written before each load when needed.
     script: Path | None = None
 
     @property
@@ -115,23 +117,37 @@ class PageFigures:
     def problems(self) -> int:
         return sum(run.errors + run.non_2xx_3xx for run in self.runs)
 
+    @property
+    def rps_ratio(self) -> float:
+        """The median over rounds of this page's requests/s ÷ that of the reference run before it."""
+        if not self.reference_runs:
+            return 1.0
+        return statistics.median(
+            run.requests_per_second / reference.requests_per_second
+            for run, reference in zip(self.runs, self.reference_runs, strict=True)
+        )
+
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (default 10)")
-    parser.add_argument("--warmup", type=int, default=2, help="seconds of unmeasured load first (default 2)")
-    parser.add_argument("--connections", type=int, default=8, help="concurrent connections (default 8)")
-    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (default 2)")
+    cold.add_arguments(parser)
     parser.add_argument(
         "--rounds", type=int, default=3, help="measure every page N times, keep medians (default 3)"
     )
+    halves = parser.add_mutually_exclusive_group()
+    halves.add_argument("--cold-only", action="store_true", help="only the in-process CPU measurement")
+    halves.add_argument("--wrk-only", action="store_true", help="only the load through gunicorn")
+    parser.add_argument("--no-write", action="store_true", help="print the tables, leave bench/RESULTS.md")
     parser.add_argument(
-        "--database-url",
-        help="an EMPTY database to fill (SQLAlchemy URL); default: a fresh bench/results/bench.db",
+        "--cache", action="store_true", help="wrk: serve with CACHE_ENABLED=1 (default: every cache off)"
     )
-    parser.add_argument("--seed", type=int, default=2026, help="seed of the generated dataset")
-    parser.add_argument("--only", help="load only the pages whose name contains this text")
+    parser.add_argument("--duration", type=int, default=10, help="wrk: seconds of load per page (default 10)")
+    parser.add_argument(
+        "--warmup", type=int, default=2, help="wrk: seconds of unmeasured load first (default 2)"
+    )
+    parser.add_argument("--connections", type=int, default=8, help="wrk: concurrent connections (default 8)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk: threads (default 2)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server (default 2)")
     args = parser.parse_args(argv)
     if args.duration < 1 or args.duration > 600:
         parser.error("--duration must be between 1 and 600 seconds")
@@ -139,152 +155,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--warmup must be between 0 and 60 seconds")
     if args.threads < 1 or args.connections < args.threads:
         parser.error("wrk needs at least one thread and no fewer connections than threads")
-    if args.workers < 1 or args.rounds < 1:
-        parser.error("--workers and --rounds must be at least 1")
+    if args.workers < 1 or args.rounds < 1 or args.requests < 1:
+        parser.error("--workers, --rounds and --requests must be at least 1")
     return args
-
-
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def fresh_sqlite_url() -> str:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / "bench.db"
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    return f"sqlite:///{path}"
-
-
-def build_dataset(seed: int) -> Dataset:
-    """Create the schema through the migrations and bulk-insert the directory; DATABASE_URL is set."""
-    # Imported here: config.py reads the environment that main() has just prepared.
-    from babel import Locale
-    from flask_migrate import upgrade
-    from sqlalchemy import func, insert, select
-    from werkzeug.security import generate_password_hash
-
-    from coordination import create_app
-    from coordination.auth.models import Role, User
-    from coordination.auth.rules import set_password
-    from coordination.directory.models import Organization
-    from coordination.extensions import db
-
-    app = create_app("production")
-    rng = random.Random(seed)
-    with app.app_context():
-        upgrade()
-        if db.session.scalar(select(func.count(Organization.id))) or db.session.scalar(
-            select(func.count(User.id))
-        ):
-            raise BenchError("the database is not empty: give --database-url an empty database")
-
-        territories = Locale("en").territories
-        countries = sorted(
-            code for code in territories if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU"}
-        )
-        kinds = ["embassy", "un_agency", "ngo", "community", "government", "iom"]
-        # Named country first, so that a page sorted by name mixes the kinds as a real directory does.
-        labels = {
-            "embassy": "Embassy",
-            "un_agency": "UN Office",
-            "ngo": "Relief Network",
-            "community": "Community Association",
-            "government": "Ministry Liaison",
-            "iom": "IOM Mission",
-        }
-        organizations = []
-        for number in range(1, ORGANIZATIONS + 1):
-            kind = rng.choices(kinds, weights=[70, 6, 10, 8, 4, 2])[0]
-            country = rng.choice(countries)
-            organizations.append(
-                {
-                    "kind": kind,
-                    "name": f"{territories[country]} {labels[kind]} {number:03d}",
-                    "country": country if kind == "embassy" or rng.random() < 0.5 else None,
-                    "city": rng.choice(["Cairo", "Cairo", "Cairo", "Giza", "Alexandria"]),
-                    "address": f"{rng.randint(1, 120)} Nile Street, Garden City",
-                    "email": f"contact@org{number:03d}.example",
-                    "phone": f"+20 2 {rng.randint(1000000, 9999999)}",
-                    "website": f"https://org{number:03d}.example",
-                    "active": rng.random() >= 0.05,
-                }
-            )
-        db.session.execute(insert(Organization), organizations)
-        rows = db.session.execute(select(Organization.id, Organization.active)).all()
-        organization_ids = [row.id for row in rows]
-        active_ids = {row.id for row in rows if row.active}
-
-        first_names = [
-            "Amal",
-            "Khaled",
-            "Mona",
-            "Omar",
-            "Aminata",
-            "Fatou",
-            "Grace",
-            "Daniel",
-            "Ruth",
-            "Lina",
-        ]
-        last_names = ["Haddad", "Nasser", "Diallo", "Traoré", "Okafor", "Mensah", "Tesfaye", "Bekele"]
-        positions = ["Consul", "First Secretary", "Consular Officer", "Welfare Attaché", "Programme Officer"]
-        # One cheap hash shared by the people who have set a password: nobody signs in as them.
-        shared_hash = generate_password_hash(secrets.token_urlsafe(16), method="pbkdf2:sha256:1000")
-        now = datetime.now(UTC)
-        people = []
-        for number in range(1, PEOPLE + 1):
-            has_password = rng.random() < 0.7
-            people.append(
-                {
-                    "email": f"person{number:05d}@people.example",
-                    "name": f"{rng.choice(first_names)} {rng.choice(last_names)} {number}",
-                    "position": rng.choice(positions),
-                    "phone": f"+20 10 {rng.randint(10000000, 99999999)}",
-                    "organization_id": rng.choice(organization_ids),
-                    "role": Role.FOCAL_POINT if rng.random() < 0.1 else Role.MEMBER,
-                    "preferred_language": rng.choice(["en", "fr", "ar"]),
-                    "active": rng.random() >= 0.05,
-                    "password_hash": shared_hash if has_password else None,
-                    "invited_at": now - timedelta(days=rng.randint(1, 300)),
-                    "last_login_at": now - timedelta(days=rng.randint(0, 60)) if has_password else None,
-                }
-            )
-        db.session.execute(insert(User), people)
-
-        password = secrets.token_urlsafe(18)
-        organizer = User(
-            email=BENCH_EMAIL,
-            name="Benchmark Organizer",
-            role=Role.ORGANIZER,
-            preferred_language="en",
-            organization_id=organization_ids[0],
-        )
-        set_password(organizer, password)
-        db.session.add(organizer)
-        db.session.commit()
-
-        context = Context(
-            rng=rng,
-            organizer_email=BENCH_EMAIL,
-            password=password,
-            password_hash=organizer.password_hash,
-            organization_ids=organization_ids,
-            active_organization_ids=[oid for oid in organization_ids if oid in active_ids],
-        )
-        targets = []
-        for module in scenarios.modules():
-            started = time.monotonic()
-            targets += module.build(context)
-            db.session.commit()
-            log(f"dataset: {module.__name__} in {time.monotonic() - started:.1f} s")
-        return Dataset(
-            database_url=app.config["SQLALCHEMY_DATABASE_URI"],
-            password=password,
-            organizations=db.session.scalar(select(func.count(Organization.id))),
-            people=db.session.scalar(select(func.count(User.id))),
-            targets=targets,
-        )
 
 
 def free_port() -> int:
@@ -425,37 +298,77 @@ def _lua_string(text: str) -> str:
 
 
 def prepare_post(page: Page) -> None:
-    """Fetch the form's page with the page's session, and write the body and wrk's Lua script."""
-    status, headers, html = get(page.port, page.csrf_from or page.path, page.cookie)
-    if status != 200:
-        raise BenchError(f"{page.name}: GET {page.csrf_from} answered {status}, not 200: no CSRF token")
-    token = csrf_token(html)
-    if token is None:
-        raise BenchError(f"{page.name}: no csrf_token field on {page.csrf_from}")
-    page.cookie = _with_new_session(page.cookie, headers)
-    page.body = urllib.parse.urlencode({**(page.form or {}), "csrf_token": token})
-    lines = [
-        f'wrk.method = "{page.method}"',
-        f"wrk.body = {_lua_string(page.body)}",
-        f'wrk.headers["Content-Type"] = "{FORM_TYPE}"',
-    ]
-    if page.cookie:
-        lines.append(f'wrk.headers["Cookie"] = {_lua_string(page.cookie)}')
+    """Fetch the form's page with each viewer's session: a fresh CSRF token in each one's body."""
+    for viewer in page.viewers:
+        status, headers, html = get(page.port, page.csrf_from or page.path, viewer.cookie)
+        if status != 200:
+            raise BenchError(f"{page.name}: GET {page.csrf_from} answered {status}, not 200: no CSRF token")
+        token = csrf_token(html)
+        if token is None:
+            raise BenchError(f"{page.name}: no csrf_token field on {page.csrf_from}")
+        viewer.cookie = _with_new_session(viewer.cookie, headers)
+        viewer.body = urllib.parse.urlencode({**(page.form or {}), "csrf_token": token})
+
+
+# Each wrk thread builds every viewer's request once, then sends them in turn, starting at its
+# own place in the list; wrk.setup numbers the threads.
+LUA_ROTATION = """
+local requests = {}
+local turn = 0
+local threads = 0
+
+function setup(thread)
+  thread:set("number", threads)
+  threads = threads + 1
+end
+
+function init(args)
+  for i, viewer in ipairs(viewers) do
+    if viewer.cookie then wrk.headers["Cookie"] = viewer.cookie end
+    requests[i] = wrk.format(nil, nil, nil, viewer.body)
+  end
+  turn = math.floor((number or 0) * #requests / THREADS)
+end
+
+function request()
+  turn = turn % #requests + 1
+  return requests[turn]
+end
+"""
+
+
+def write_script(page: Page, threads: int) -> None:
+    """wrk's Lua script for a POST or a signed-in page: the method, and each viewer's cookie and
+    body in turn. An anonymous GET needs none."""
+    if page.method == "GET" and not any(viewer.cookie for viewer in page.viewers):
+        page.script = None
+        return
+    lines = [f'wrk.method = "{page.method}"', f"THREADS = {threads}"]
+    if page.method != "GET":
+        lines.append(f'wrk.headers["Content-Type"] = "{FORM_TYPE}"')
+    lines.append("viewers = {")
+    for viewer in page.viewers:
+        cookie = f"cookie = {_lua_string(viewer.cookie)}, " if viewer.cookie else ""
+        body = f"body = {_lua_string(viewer.body)}" if viewer.body is not None else ""
+        lines.append(f"  {{{cookie}{body}}},")
+    lines.append("}")
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     page.script = RESULTS_DIR / f"wrk-{re.sub(r'[^a-z0-9]+', '-', page.name.lower()).strip('-')}.lua"
-    page.script.write_text("\n".join(lines) + "\n")
+    page.script.write_text("\n".join(lines) + "\n" + LUA_ROTATION)
 
 
 def check_page(page: Page) -> None:
-    """The page must answer 200 (not a redirect to the login page) before it is loaded; a POST is
-    sent with its body, as wrk will send it."""
-    status, headers, body = send(page.port, page.method, page.path, page.cookie, page.body)
+    """Every viewer must get 200 (not a redirect to the login page) and the expected text, before
+    and after the page is loaded; a POST is sent with its body, as wrk sends it."""
     request = f"{page.method} {page.path}"
-    if status != 200:
-        where = f" to {headers.get('Location')}" if headers.get("Location") else ""
-        raise BenchError(f"{page.name}: {request} answered {status}{where}, not 200: aborting")
-    if page.expect_text and page.expect_text not in body:
-        raise BenchError(f"{page.name}: {request} does not show {page.expect_text!r}")
+    for number, viewer in enumerate(page.viewers, start=1):
+        status, headers, body = send(page.port, page.method, page.path, viewer.cookie, viewer.body)
+        who = f" (viewer {number} of {len(page.viewers)})" if len(page.viewers) > 1 else ""
+        if status != 200:
+            where = f" to {headers.get('Location')}" if headers.get("Location") else ""
+            raise BenchError(f"{page.name}: {request}{who} answered {status}{where}, not 200: aborting")
+        if page.expect_text and page.expect_text not in body:
+            raise BenchError(f"{page.name}: {request}{who} does not show {page.expect_text!r}: aborting")
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
@@ -499,9 +412,7 @@ def run_wrk(page: Page, duration: int, args: argparse.Namespace) -> WrkResult:
         "10s",
     ]
     if page.script is not None:
-        command += ["--script", str(page.script)]  # method, body, content type and cookie
-    elif page.cookie:
-        command += ["--header", f"Cookie: {page.cookie}"]
+        command += ["--script", str(page.script)]
     command.append(page.url)
     try:
         completed = subprocess.run(
@@ -517,6 +428,7 @@ def run_wrk(page: Page, duration: int, args: argparse.Namespace) -> WrkResult:
 def _load(page: Page, args: argparse.Namespace, label: str) -> WrkResult:
     if page.method != "GET":
         prepare_post(page)  # a fresh token for each run: CSRF tokens expire
+    write_script(page, args.threads)
     check_page(page)
     if args.warmup:
         run_wrk(page, args.warmup, args)
@@ -529,7 +441,7 @@ def _load(page: Page, args: argparse.Namespace, label: str) -> WrkResult:
     return result
 
 
-def measure(reference: Page, pages: list[Page], args: argparse.Namespace) -> list[PageFigures]:
+def measure_load(reference: Page, pages: list[Page], args: argparse.Namespace) -> list[PageFigures]:
     """Load each page right after the reference, round after round: a pair sees the same machine."""
     reference_figures = PageFigures(reference)
     figures = [PageFigures(page) for page in pages]
@@ -543,106 +455,142 @@ def measure(reference: Page, pages: list[Page], args: argparse.Namespace) -> lis
     return [reference_figures, *figures]
 
 
-def _median_ratio(entry: PageFigures, attribute: str) -> float:
-    """The median over rounds of this page's figure divided by that of the reference run paired with it."""
-    if not entry.reference_runs:
-        return 1.0
-    return statistics.median(
-        getattr(run, attribute) / getattr(reference_run, attribute)
-        for run, reference_run in zip(entry.runs, entry.reference_runs, strict=True)
-    )
+def server_environment(args: argparse.Namespace) -> dict[str, str]:
+    """The servers' settings: the in-process ones (prepare_environment), the cache as asked."""
+    env = {**os.environ, "CACHE_ENABLED": "1" if args.cache else "0"}
+    env.pop("MAIL_SERVER", None)
+    return env
 
 
-def _verdict(entry: PageFigures) -> tuple[float, float, float, str]:
-    rps_ratio = _median_ratio(entry, "requests_per_second")
-    p50_ratio = _median_ratio(entry, "p50_ms")
-    p99_ratio = _median_ratio(entry, "p99_ms")
+def wrk_load(dataset: Dataset, targets: list[Target], args: argparse.Namespace) -> list[PageFigures]:
+    """Serve the application and the reference with gunicorn, sign every viewer in, load the pages."""
+    env = server_environment(args)
+    with (
+        gunicorn("reference", "reference_app:app", BENCH_DIR, env, args.workers, "/") as reference_port,
+        gunicorn("app", "wsgi:app", REPO_DIR, env, args.workers, "/healthz") as app_port,
+    ):
+        users = {user for target in targets for user in target.users if user}
+        log(f"wrk: signing in {len(users)} users")
+        cookies = {user: log_in(app_port, user, dataset.password) for user in sorted(users)}
+        reference = Page("reference", reference_port, "/", [Viewer(None)])
+        pages = [
+            Page(
+                target.name,
+                app_port,
+                target.path,
+                [Viewer(cookies.get(user)) for user in target.users],
+                expect_text=target.expect_text,
+                method=target.method,
+                form=target.form,
+                csrf_from=target.csrf_from,
+            )
+            for target in targets
+        ]
+        for page in pages:  # every page answers before minutes of load go into the others
+            if page.method != "GET":
+                prepare_post(page)
+            check_page(page)
+        return measure_load(reference, pages, args)
+
+
+def _verdict(entry: PageFigures) -> str:
     if not entry.reference_runs:
-        return rps_ratio, p50_ratio, p99_ratio, "reference"
-    misses = []
-    if entry.page.max_p50_ratio is not None:
-        if p50_ratio > entry.page.max_p50_ratio:
-            misses.append(f"p50 > {entry.page.max_p50_ratio:g}x")
-    else:
-        if rps_ratio < MIN_RPS_RATIO:
-            misses.append(f"req/s < {MIN_RPS_RATIO}x")
-        if p99_ratio > MAX_P99_RATIO:
-            misses.append(f"p99 > {MAX_P99_RATIO:g}x")
-    target = f"p50 ≤ {entry.page.max_p50_ratio:g}× ref" if entry.page.max_p50_ratio is not None else "ratios"
-    verdict = f"meets target ({target})" if not misses else "MISSES: " + ", ".join(misses)
+        return "reference"
+    met = entry.rps_ratio >= MIN_RPS_RATIO
+    verdict = f"meets target (≥ {MIN_RPS_RATIO:g}×)" if met else f"MISSES (< {MIN_RPS_RATIO:g}×)"
     if entry.problems:
         verdict += f" ({entry.problems} errors or non-2xx/3xx responses)"
-    return rps_ratio, p50_ratio, p99_ratio, verdict
+    return verdict
 
 
-HEADERS = ["page", "path", "req/s", "p50 ms", "p99 ms", "req/s ÷ ref", "p50 ÷ ref", "p99 ÷ ref", "target"]
-NUMERIC = {2, 3, 4, 5, 6, 7}
+def wrk_table(figures: list[PageFigures]) -> list[str]:
+    headers = ["page", "path", "viewers", "req/s", "p50 ms", "p99 ms", "req/s ÷ ref", "target"]
+    rows = [
+        [
+            entry.page.name,
+            f"`{entry.page.path}`"
+            if entry.page.method == "GET"
+            else f"`{entry.page.method} {entry.page.path}`",
+            str(len(entry.page.viewers)),
+            f"{entry.requests_per_second:.1f}",
+            f"{entry.p50_ms:.2f}",
+            f"{entry.p99_ms:.2f}",
+            f"{entry.rps_ratio:.2f}",
+            _verdict(entry),
+        ]
+        for entry in figures
+    ]
+    return cold.markdown_table(headers, rows, {2, 3, 4, 5, 6})
 
 
-def table_rows(figures: list[PageFigures]) -> list[list[str]]:
-    rows = []
-    for entry in figures:
-        rps_ratio, p50_ratio, p99_ratio, verdict = _verdict(entry)
-        rows.append(
-            [
-                entry.page.name,
-                entry.page.path if entry.page.method == "GET" else f"{entry.page.method} {entry.page.path}",
-                f"{entry.requests_per_second:.1f}",
-                f"{entry.p50_ms:.2f}",
-                f"{entry.p99_ms:.2f}",
-                f"{rps_ratio:.2f}",
-                f"{p50_ratio:.2f}",
-                f"{p99_ratio:.2f}",
-                verdict,
-            ]
-        )
-    return rows
+def _processor() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown processor"
 
 
-def print_table(rows: list[list[str]]) -> None:
-    widths = [max(len(row[i]) for row in [HEADERS, *rows]) for i in range(len(HEADERS))]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(
-            cell.rjust(widths[i]) if i in NUMERIC else cell.ljust(widths[i]) for i, cell in enumerate(cells)
-        ).rstrip()
-
-    print(line(HEADERS))
-    print(line(["-" * width for width in widths]))
-    for row in rows:
-        print(line(row))
-
-
-def describe_run(args: argparse.Namespace, dataset: Dataset) -> str:
-    database = dataset.database_url.split(":", 1)[0]
+def describe_run(args: argparse.Namespace, dataset: Dataset, database: str) -> str:
+    command = " ".join(["bench/run.py", *sys.argv[1:]]) if sys.argv[1:] else "bench/run.py"
     return (
-        f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.system()} {platform.machine()}, "
-        f"{os.cpu_count()} CPUs · Python {platform.python_version()} · {database} database with "
-        f"{dataset.organizations} organizations and {dataset.people} people · gunicorn {args.workers} sync "
-        f"workers per server · wrk -t{args.threads} -c{args.connections} -d{args.duration}s "
-        f"(after {args.warmup} s of warm-up), each page right after the reference · {args.rounds} round(s), "
-        "medians; ratios are medians of the pairs"
+        f"`{command}` · machine: {platform.system()} {platform.machine()}, {os.cpu_count()} CPUs "
+        f"({_processor()}), Python {platform.python_version()} · database: {database} · dataset: "
+        f"{describe_sizes(dataset.sizes)} (seed {args.seed})."
     )
 
 
-def write_markdown(rows: list[list[str]], description: str) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / "last-run.md"
+def describe_load(args: argparse.Namespace) -> str:
+    caches = "caches on (`CACHE_ENABLED=1`)" if args.cache else "every cache off (`CACHE_ENABLED=0`)"
+    return (
+        f"{caches}; gunicorn {args.workers} sync workers per server; `wrk -t{args.threads} "
+        f"-c{args.connections} -d{args.duration}s` after {args.warmup} s of warm-up, each page right "
+        f"after the reference, {args.rounds} round(s), medians; the ratio is the median of the pairs; "
+        "a page of many viewers is sent with their cookies in turn."
+    )
+
+
+def results_section(
+    args: argparse.Namespace,
+    dataset: Dataset,
+    database: str,
+    cold_lines: list[str] | None,
+    load_lines: list[str] | None,
+) -> str:
+    kind = database.split()[0]
+    scope = f"Pages named *{args.only}*" if args.only else "All pages"
     lines = [
-        f"Benchmark run: {description}.",
+        f"## {scope}, {kind}, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        describe_run(args, dataset, database),
         "",
-        f'Targets ("ratios"): at least {MIN_RPS_RATIO} of the reference page\'s requests/s and a p99 latency '
-        f"at most {MAX_P99_RATIO:g} times the reference page's p99, unless a page names a p50 target.",
-        "",
-        "| " + " | ".join(HEADERS) + " |",
-        "| " + " | ".join("---:" if i in NUMERIC else "---" for i in range(len(HEADERS))) + " |",
     ]
-    lines += [
-        "| " + " | ".join(f"`{cell}`" if i == 1 else cell for i, cell in enumerate(row)) + " |"
-        for row in rows
-    ]
-    path.write_text("\n".join(lines) + "\n")
-    return path
+    if cold_lines is not None:
+        lines += [
+            "**CPU per request, in one process** (target: at most 4× the reference's unless the row "
+            f"says otherwise). {cold.describe(args.requests, args.rounds)}",
+            "",
+            *cold_lines,
+            "",
+        ]
+    if load_lines is not None:
+        lines += [
+            f"**Requests/s under load** (target: at least {MIN_RPS_RATIO:g}× the reference's). "
+            f"{describe_load(args)[0].upper()}{describe_load(args)[1:]}",
+            "",
+            *load_lines,
+            "",
+        ]
+    return "\n".join(lines)
+
+
+def write_results(section: str) -> None:
+    """Put `section` at the top of bench/RESULTS.md, below its introduction (before the first
+    section), leaving every earlier section as it is."""
+    text = RESULTS_FILE.read_text(encoding="utf-8")
+    first = re.search(r"^## ", text, re.MULTILINE)
+    at = first.start() if first else len(text)
+    before = text[:at] if text[:at].endswith("\n\n") else text[:at].rstrip("\n") + "\n\n"
+    RESULTS_FILE.write_text(before + section + "\n" + text[at:], encoding="utf-8")
 
 
 def _terminate(signum, _frame):
@@ -653,62 +601,27 @@ def _terminate(signum, _frame):
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     signal.signal(signal.SIGTERM, _terminate)
-    if shutil.which("wrk") is None:
+    if not args.cold_only and shutil.which("wrk") is None:
         log("wrk is not installed (Debian package `wrk`)")
         return 1
-    database_url = args.database_url or fresh_sqlite_url()
-    server_env = {
-        **os.environ,
-        "FLASK_CONFIG": "production",
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": secrets.token_urlsafe(32),
-        # Plain http on 127.0.0.1: a Secure cookie would never come back.
-        "SESSION_COOKIE_SECURE": "0",
-        # One address sends every request: the limiter would measure itself, not the pages.
-        "RATELIMIT_ENABLED": "0",
-        "LOG_LEVEL": "WARNING",
-    }
-    server_env.pop("MAIL_SERVER", None)
-    os.environ.update({key: server_env[key] for key in ("DATABASE_URL", "SECRET_KEY", "LOG_LEVEL")})
-    sys.path.insert(0, str(REPO_DIR))
-
+    cold_lines = load_lines = None
     try:
+        database_url = fresh_database_url(args.postgresql, args.database_name)
+        prepare_environment(database_url)
         started = time.monotonic()
         dataset = build_dataset(args.seed)
-        targets = [target for target in dataset.targets if not args.only or args.only in target.name]
-        if not targets:
-            raise BenchError(f"no page's name contains {args.only!r}")
         log(
-            f"dataset: {dataset.organizations} organizations, {dataset.people} people "
-            f"in {time.monotonic() - started:.1f} s ({dataset.database_url})"
+            f"dataset: {describe_sizes(dataset.sizes)} in {time.monotonic() - started:.1f} s ({database_url})"
         )
-        reference_env = {**server_env, "BENCH_DATABASE_URL": dataset.database_url}
-        with (
-            gunicorn(
-                "reference", "reference_app:app", BENCH_DIR, reference_env, args.workers, "/"
-            ) as ref_port,
-            gunicorn("app", "wsgi:app", REPO_DIR, server_env, args.workers, "/healthz") as app_port,
-        ):
-            cookies = {}
-            for target in targets:
-                if target.user and target.user not in cookies:
-                    cookies[target.user] = log_in(app_port, target.user, dataset.password)
-            reference = Page("reference", ref_port, "/")
-            pages = [
-                Page(
-                    target.name,
-                    app_port,
-                    target.path,
-                    cookies.get(target.user),
-                    expect_text=target.expect_text,
-                    max_p50_ratio=target.max_p50_ratio,
-                    method=target.method,
-                    form=target.form,
-                    csrf_from=target.csrf_from,
-                )
-                for target in targets
-            ]
-            figures = measure(reference, pages, args)
+        database = database_version(database_url)
+        targets = cold.selected(dataset.targets, args.only)
+        if not args.wrk_only:
+            cold_figures = cold.measure(targets, dataset.password, args.requests, args.rounds)
+            cold_lines = cold.table(cold_figures)
+            print("CPU per request, in one process\n", *cold_lines, "", sep="\n", flush=True)
+        if not args.cold_only:
+            load_lines = wrk_table(wrk_load(dataset, targets, args))
+            print("Requests/s under load\n", *load_lines, "", sep="\n", flush=True)
     except BenchError as error:
         log(f"failed: {error}")
         return 1
@@ -716,14 +629,14 @@ def main(argv: list[str] | None = None) -> int:
         log("interrupted")
         return 130
 
-    rows = table_rows(figures)
-    description = describe_run(args, dataset)
-    print(description)
-    print()
-    print_table(rows)
-    path = write_markdown(rows, description)
-    print()
-    print(f"Markdown table written to {path.relative_to(REPO_DIR)}")
+    section = results_section(args, dataset, database, cold_lines, load_lines)
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    (RESULTS_DIR / "last-run.md").write_text(section, encoding="utf-8")
+    if args.no_write:
+        print(f"--no-write: bench/RESULTS.md left as it was; this run is in {RESULTS_DIR.name}/last-run.md")
+    else:
+        write_results(section)
+        print(f"Written at the top of {RESULTS_FILE.relative_to(REPO_DIR)}")
     return 0
 
 
