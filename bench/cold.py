@@ -12,7 +12,7 @@ A page loaded by many viewers (`Target.viewers`) is requested by several of them
     .venv/bin/python bench/cold.py --only "library"     # the pages whose name holds the text
 
 bench/run.py runs this measurement too (and the wrk load, and writes bench/RESULTS.md); alone,
-this script writes its table to bench/results/cold-<database>.md. Targets (house issue, point 1):
+this script writes its table to bench/results/<name>/cold-<database>.md. Targets (house issue, point 1):
 every page at most 4×, unless its scenario names another bound (`Target.max_cold_ratio`).
 Exit status 0 once the table is printed, targets met or not; 1 when something failed to run.
 """
@@ -287,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
         *table(figures),
     ]
     print("\n".join(lines))
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path: Path = RESULTS_DIR / f"cold-{database}.md"
+    path: Path = RESULTS_DIR / args.database_name / f"cold-{database}.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"\nwritten to {path.relative_to(REPO_DIR)}")
     return 0

@@ -160,6 +160,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
+def run_directory(args: argparse.Namespace) -> Path:
+    """Where this run keeps its servers' logs, wrk's scripts and its tables: one per database
+    name, so that two runs at once keep apart."""
+    directory = RESULTS_DIR / args.database_name
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind((HOST, 0))
@@ -192,11 +200,13 @@ def send(
 
 
 @contextlib.contextmanager
-def gunicorn(name: str, app_spec: str, chdir: Path, env: dict[str, str], workers: int, ready_path: str):
+def gunicorn(
+    name: str, app_spec: str, chdir: Path, env: dict[str, str], args: argparse.Namespace, ready_path: str
+):
     """Serve `app_spec` on a free local port with sync workers; always stopped on the way out."""
     port = free_port()
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = RESULTS_DIR / f"gunicorn-{name}.log"
+    log_path = run_directory(args) / f"gunicorn-{name}.log"
+    workers = args.workers
     command = [
         sys.executable,
         "-m",
@@ -337,13 +347,13 @@ end
 """
 
 
-def write_script(page: Page, threads: int) -> None:
+def write_script(page: Page, args: argparse.Namespace) -> None:
     """wrk's Lua script for a POST or a signed-in page: the method, and each viewer's cookie and
     body in turn. An anonymous GET needs none."""
     if page.method == "GET" and not any(viewer.cookie for viewer in page.viewers):
         page.script = None
         return
-    lines = [f'wrk.method = "{page.method}"', f"THREADS = {threads}"]
+    lines = [f'wrk.method = "{page.method}"', f"THREADS = {args.threads}"]
     if page.method != "GET":
         lines.append(f'wrk.headers["Content-Type"] = "{FORM_TYPE}"')
     lines.append("viewers = {")
@@ -352,8 +362,7 @@ def write_script(page: Page, threads: int) -> None:
         body = f"body = {_lua_string(viewer.body)}" if viewer.body is not None else ""
         lines.append(f"  {{{cookie}{body}}},")
     lines.append("}")
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    page.script = RESULTS_DIR / f"wrk-{re.sub(r'[^a-z0-9]+', '-', page.name.lower()).strip('-')}.lua"
+    page.script = run_directory(args) / f"wrk-{re.sub(r'[^a-z0-9]+', '-', page.name.lower()).strip('-')}.lua"
     page.script.write_text("\n".join(lines) + "\n" + LUA_ROTATION)
 
 
@@ -428,7 +437,7 @@ def run_wrk(page: Page, duration: int, args: argparse.Namespace) -> WrkResult:
 def _load(page: Page, args: argparse.Namespace, label: str) -> WrkResult:
     if page.method != "GET":
         prepare_post(page)  # a fresh token for each run: CSRF tokens expire
-    write_script(page, args.threads)
+    write_script(page, args)
     check_page(page)
     if args.warmup:
         run_wrk(page, args.warmup, args)
@@ -466,8 +475,8 @@ def wrk_load(dataset: Dataset, targets: list[Target], args: argparse.Namespace) 
     """Serve the application and the reference with gunicorn, sign every viewer in, load the pages."""
     env = server_environment(args)
     with (
-        gunicorn("reference", "reference_app:app", BENCH_DIR, env, args.workers, "/") as reference_port,
-        gunicorn("app", "wsgi:app", REPO_DIR, env, args.workers, "/healthz") as app_port,
+        gunicorn("reference", "reference_app:app", BENCH_DIR, env, args, "/") as reference_port,
+        gunicorn("app", "wsgi:app", REPO_DIR, env, args, "/healthz") as app_port,
     ):
         users = {user for target in targets for user in target.users if user}
         log(f"wrk: signing in {len(users)} users")
@@ -630,10 +639,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
     section = results_section(args, dataset, database, cold_lines, load_lines)
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    (RESULTS_DIR / "last-run.md").write_text(section, encoding="utf-8")
+    last_run = run_directory(args) / "last-run.md"
+    last_run.write_text(section, encoding="utf-8")
     if args.no_write:
-        print(f"--no-write: bench/RESULTS.md left as it was; this run is in {RESULTS_DIR.name}/last-run.md")
+        print(f"--no-write: bench/RESULTS.md left as it was; this run is in {last_run.relative_to(REPO_DIR)}")
     else:
         write_results(section)
         print(f"Written at the top of {RESULTS_FILE.relative_to(REPO_DIR)}")
