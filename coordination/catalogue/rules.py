@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination.audit.rules import record_event
+from coordination.catalogue.guide import GuideLink, GuideService
 from coordination.catalogue.models import (
     CRITERION_TEXTS,
     SERVICE_TEXTS,
@@ -230,6 +231,74 @@ def services_query(withdrawn: bool = False):
 
 def all_services(withdrawn: bool = False) -> list[Service]:
     return list(db.session.scalars(services_query(withdrawn)))
+
+
+def service_cards(withdrawn: bool = False) -> list:
+    """What the catalogue's list shows of each service (or of each withdrawn one), with the number
+    of criteria it asks counted in SQL: rows rather than records, in one query."""
+    asked = (
+        select(func.count())
+        .where(ServiceCriterion.service_id == Service.id)
+        .correlate(Service)
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(
+            Service.id,
+            Service.texts,
+            Service.service_area,
+            Service.reviewed_at,
+            Service.updated_at,
+            asked.label("criteria_count"),
+        )
+        .where(Service.archived_at.is_not(None) if withdrawn else Service.archived_at.is_(None))
+        .order_by(Service.position, Service.id)
+    ).all()
+
+
+def guide_questions() -> list[Criterion]:
+    """The criteria the catalogue's services ask, each once, in the guide's order: one query."""
+    asked = (
+        select(ServiceCriterion.criterion_id)
+        .join(Service, Service.id == ServiceCriterion.service_id)
+        .where(Service.archived_at.is_(None))
+    )
+    return list(
+        db.session.scalars(
+            select(Criterion).where(Criterion.id.in_(asked)).order_by(Criterion.position, Criterion.id)
+        )
+    )
+
+
+def guide_services(questions: list[Criterion]) -> list[GuideService]:
+    """The catalogue's services as the guide weighs them, each with what its criteria's answers
+    mean, in the catalogue's order: two queries of plain rows beside `questions` (guide_questions)."""
+    services = db.session.execute(
+        select(Service.id, Service.key, Service.texts, Service.service_area)
+        .where(Service.archived_at.is_(None))
+        .order_by(Service.position, Service.id)
+    ).all()
+    by_criterion = {criterion.id: criterion for criterion in questions}
+    links: dict[int, list[GuideLink]] = {}
+    for row in db.session.execute(
+        select(
+            ServiceCriterion.service_id,
+            ServiceCriterion.criterion_id,
+            ServiceCriterion.on_yes,
+            ServiceCriterion.on_no,
+            ServiceCriterion.on_unknown,
+        )
+        .join(Service, Service.id == ServiceCriterion.service_id)
+        .where(Service.archived_at.is_(None))
+        .order_by(ServiceCriterion.service_id, ServiceCriterion.position)
+    ):
+        links.setdefault(row.service_id, []).append(
+            GuideLink(by_criterion[row.criterion_id], row.on_yes, row.on_no, row.on_unknown)
+        )
+    return [
+        GuideService(row.id, row.key, row.texts or {}, row.service_area, links.get(row.id, []))
+        for row in services
+    ]
 
 
 def load_service(service_id: int) -> Service | None:
