@@ -273,11 +273,15 @@ def guide_questions() -> list[Criterion]:
 def guide_services(questions: list[Criterion]) -> list[GuideService]:
     """The catalogue's services as the guide weighs them, each with what its criteria's answers
     mean, in the catalogue's order: two queries of plain rows beside `questions` (guide_questions)."""
-    services = db.session.execute(
-        select(Service.id, Service.key, Service.texts, Service.service_area)
-        .where(Service.archived_at.is_(None))
-        .order_by(Service.position, Service.id)
-    ).all()
+    services = (
+        db.session.execute(
+            select(Service.id, Service.key, Service.texts, Service.service_area)
+            .where(Service.archived_at.is_(None))
+            .order_by(Service.position, Service.id)
+        )
+        .tuples()
+        .all()
+    )
     by_criterion = {criterion.id: criterion for criterion in questions}
     links: dict[int, list[GuideLink]] = {}
     for row in db.session.execute(
@@ -291,24 +295,25 @@ def guide_services(questions: list[Criterion]) -> list[GuideService]:
         .join(Service, Service.id == ServiceCriterion.service_id)
         .where(Service.archived_at.is_(None))
         .order_by(ServiceCriterion.service_id, ServiceCriterion.position)
-    ):
-        links.setdefault(row.service_id, []).append(
-            GuideLink(by_criterion[row.criterion_id], row.on_yes, row.on_no, row.on_unknown)
-        )
+    ).tuples():
+        service_id, criterion_id, *outcomes = row
+        links.setdefault(service_id, []).append(GuideLink(by_criterion[criterion_id], *outcomes))
     return [
-        GuideService(row.id, row.key, row.texts or {}, row.service_area, links.get(row.id, []))
-        for row in services
+        GuideService(service_id, key, texts or {}, area, links.get(service_id, []))
+        for service_id, key, texts, area in services
     ]
 
 
 def load_service(service_id: int) -> Service | None:
-    return db.session.scalar(
-        select(Service)
-        .where(Service.id == service_id)
-        .options(
-            selectinload(Service.links).joinedload(ServiceCriterion.criterion),
-            joinedload(Service.reviewed_by),
+    """The service with its criteria, in one query (a service asks a handful)."""
+    return (
+        db.session.execute(
+            select(Service)
+            .where(Service.id == service_id)
+            .options(joinedload(Service.links).joinedload(ServiceCriterion.criterion))
         )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
