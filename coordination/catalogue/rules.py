@@ -219,20 +219,6 @@ def save_criterion(actor, criterion: Criterion | None, *, texts: dict, position:
 # Reading.
 
 
-def services_query(withdrawn: bool = False):
-    """The services in the catalogue (or the withdrawn ones) with their criteria, in its order."""
-    return (
-        select(Service)
-        .where(Service.archived_at.is_not(None) if withdrawn else Service.archived_at.is_(None))
-        .options(selectinload(Service.links).joinedload(ServiceCriterion.criterion))
-        .order_by(Service.position, Service.id)
-    )
-
-
-def all_services(withdrawn: bool = False) -> list[Service]:
-    return list(db.session.scalars(services_query(withdrawn)))
-
-
 def service_cards(withdrawn: bool = False) -> list:
     """What the catalogue's list shows of each service (or of each withdrawn one), with the number
     of criteria it asks counted in SQL: rows rather than records, in one query."""
@@ -411,8 +397,3 @@ def translation_gaps() -> tuple[list[Gaps], list[Gaps]]:
 
     services = db.session.scalars(select(Service).order_by(Service.position, Service.id)).all()
     return gaps(services, SERVICE_TEXTS), gaps(all_criteria(), CRITERION_TEXTS)
-
-
-def service_heading(service_id: int) -> Service | None:
-    """The service alone (its heading and an organizer's buttons), without its criteria."""
-    return db.session.get(Service, service_id)
