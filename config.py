@@ -141,6 +141,12 @@ class Config:
     # Owners of action items hear this many days before the due date (and once when overdue).
     ACTION_ITEM_REMINDER_DAYS = int(os.environ.get("ACTION_ITEM_REMINDER_DAYS", "7"))
     PER_PAGE = 25
+    # Data a few slow pages keep between requests (coordination.cache). With several workers or
+    # hosts, set CACHE_REDIS_URL so that they share it; without it each process keeps its own.
+    CACHE_ENABLED = _bool("CACHE_ENABLED", True)
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or None
+    CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "roundtable:cache:")
+    CACHE_TIMEOUT = int(os.environ.get("CACHE_TIMEOUT", "3600"))  # seconds, a bound on any surprise
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
 
 
@@ -170,6 +176,9 @@ class TestingConfig(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     OUTBOX_SEND_AFTER_REQUEST = True
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 - fast hashes keep the suite quick; production uses scrypt
+    # Tests empty tables behind the session's back (see tests/conftest.py): kept data would
+    # outlive them. The cache's own tests switch it on.
+    CACHE_ENABLED = False
     # Waiting for the disk on every commit made the suite several times slower on a busy machine;
     # a crash can only lose a test database.
     DURABLE_COMMITS = False

@@ -51,7 +51,7 @@ def register_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from coordination import i18n
+    from coordination import cache, i18n
     from coordination.announcements.freshness import watch_announcement_changes
     from coordination.auth.session import end_idle_organizer_session, load_user
     from coordination.directory.freshness import watch_directory_changes
@@ -76,6 +76,7 @@ def register_extensions(app: Flask) -> None:
     app.before_request(refuse_control_characters_in_query)
     app.after_request(send_queued_after_request)
     register_security_headers(app)
+    cache.init_app(app)
     watch_directory_changes()
     watch_roundtable_changes()
     watch_library_changes()

@@ -4,10 +4,9 @@
 mark is drawn too), 12 criteria, each service asking 3 to 6 of them, 3 revisions per service.
 The pages are loaded as a member of an embassy, who signs in with the benchmark password.
 
-The guide is measured at its first question (a GET, kept as a fragment) and at its result page,
-the referral sheet: a POST only (the answers stay out of addresses and logs), sent with an answer
-to every criterion and the CSRF token of the guide's form. The sheet is rendered on every request:
-it depends on the answers, which are never kept.
+The guide is measured at its first question (a GET) and at its result page, the referral sheet:
+a POST only (the answers stay out of addresses and logs), sent with an answer to every criterion
+and the CSRF token of the guide's form.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -51,10 +50,8 @@ def _texts(rng, number: int, with_arabic: bool) -> dict:
 
 def build(context: Context) -> list[Target]:
     from coordination.auth.models import Role, User
-    from coordination.catalogue.freshness import AREA
     from coordination.catalogue.models import Criterion, Service, ServiceCriterion, ServiceRevision
     from coordination.extensions import db
-    from coordination.fragments import bump_token
     from coordination.taxonomy import SERVICE_AREAS
 
     rng = context.rng
@@ -125,8 +122,6 @@ def build(context: Context) -> list[Target]:
             )
     db.session.execute(insert(ServiceCriterion), links)
     db.session.execute(insert(ServiceRevision), revisions)
-    # Bulk inserts bypass the flush hook that renews the area's token.
-    bump_token(db.session.connection(), AREA)
 
     reader = db.session.scalar(
         select(User)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from coordination.catalogue.models import ANSWERS, Criterion, Outcome, Service
+from coordination.catalogue.models import ANSWERS, Criterion, Outcome
 
 APPLIES = "applies"
 ASK_IOM = "ask"
@@ -20,18 +20,41 @@ RESULT_LABELS = {
 FIELD_PREFIX = "answer-"
 
 
+@dataclass(frozen=True)
+class GuideLink:
+    """What a service does with the answers to one criterion."""
+
+    criterion: Criterion
+    on_yes: str
+    on_no: str
+    on_unknown: str
+
+    def outcome(self, answer: str) -> str:
+        """What `answer` ("yes", "no", anything else: don't know) means for the service."""
+        if answer == "yes":
+            return self.on_yes
+        if answer == "no":
+            return self.on_no
+        return self.on_unknown
+
+
+@dataclass(frozen=True)
+class GuideService:
+    """A service as the guide weighs it and the referral sheet shows it."""
+
+    id: int
+    key: str
+    texts: dict
+    service_area: str
+    links: list[GuideLink]
+
+
 @dataclass
 class ServiceResult:
-    service: Service
+    service: GuideService
     status: str
     # (criterion, answer) pairs that put the service out of reach, or that IOM must look at.
     reasons: list[tuple[Criterion, str]] = field(default_factory=list)
-
-
-def questions(services: list[Service]) -> list[Criterion]:
-    """The criteria the services ask, each once, in the guide's order."""
-    unique = {link.criterion.id: link.criterion for service in services for link in service.links}
-    return sorted(unique.values(), key=lambda criterion: (criterion.position, criterion.id))
 
 
 def field_name(criterion: Criterion) -> str:
@@ -80,12 +103,12 @@ def next_step(questions: list[Criterion], answers: dict[int, str], step, action)
     return Move(None if step >= len(questions) else step)
 
 
-def evaluate_service(service: Service, answers: dict[int, str]) -> ServiceResult:
+def evaluate_service(service: GuideService, answers: dict[int, str]) -> ServiceResult:
     """One service: it does not apply when an answer disqualifies; IOM must judge when an answer
     says so (an unanswered question counts as "don't know"); else it may apply."""
     disqualifying, doubtful = [], []
     for link in service.links:
-        answer = answers.get(link.criterion_id, "unknown")
+        answer = answers.get(link.criterion.id, "unknown")
         outcome = link.outcome(answer)
         if outcome == Outcome.DISQUALIFIES:
             disqualifying.append((link.criterion, answer))
@@ -98,7 +121,7 @@ def evaluate_service(service: Service, answers: dict[int, str]) -> ServiceResult
     return ServiceResult(service, APPLIES)
 
 
-def evaluate(services: list[Service], answers: dict[int, str]) -> dict[str, list[ServiceResult]]:
+def evaluate(services: list[GuideService], answers: dict[int, str]) -> dict[str, list[ServiceResult]]:
     """The services grouped by result, each group in the catalogue's order."""
     grouped: dict[str, list[ServiceResult]] = {APPLIES: [], ASK_IOM: [], NOT_APPLICABLE: []}
     for service in services:

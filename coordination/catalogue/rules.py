@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from coordination.audit.rules import record_event
+from coordination.catalogue.guide import GuideLink, GuideService
 from coordination.catalogue.models import (
     CRITERION_TEXTS,
     SERVICE_TEXTS,
@@ -218,28 +219,87 @@ def save_criterion(actor, criterion: Criterion | None, *, texts: dict, position:
 # Reading.
 
 
-def services_query(withdrawn: bool = False):
-    """The services in the catalogue (or the withdrawn ones) with their criteria, in its order."""
-    return (
-        select(Service)
+def service_cards(withdrawn: bool = False) -> list:
+    """What the catalogue's list shows of each service (or of each withdrawn one), with the number
+    of criteria it asks counted in SQL: rows rather than records, in one query."""
+    asked = (
+        select(func.count())
+        .where(ServiceCriterion.service_id == Service.id)
+        .correlate(Service)
+        .scalar_subquery()
+    )
+    return db.session.execute(
+        select(
+            Service.id,
+            Service.texts,
+            Service.service_area,
+            Service.reviewed_at,
+            Service.updated_at,
+            asked.label("criteria_count"),
+        )
         .where(Service.archived_at.is_not(None) if withdrawn else Service.archived_at.is_(None))
-        .options(selectinload(Service.links).joinedload(ServiceCriterion.criterion))
         .order_by(Service.position, Service.id)
+    ).all()
+
+
+def guide_questions() -> list[Criterion]:
+    """The criteria the catalogue's services ask, each once, in the guide's order: one query."""
+    asked = (
+        select(ServiceCriterion.criterion_id)
+        .join(Service, Service.id == ServiceCriterion.service_id)
+        .where(Service.archived_at.is_(None))
+    )
+    return list(
+        db.session.scalars(
+            select(Criterion).where(Criterion.id.in_(asked)).order_by(Criterion.position, Criterion.id)
+        )
     )
 
 
-def all_services(withdrawn: bool = False) -> list[Service]:
-    return list(db.session.scalars(services_query(withdrawn)))
+def guide_services(questions: list[Criterion]) -> list[GuideService]:
+    """The catalogue's services as the guide weighs them, each with what its criteria's answers
+    mean, in the catalogue's order: two queries of plain rows beside `questions` (guide_questions)."""
+    services = (
+        db.session.execute(
+            select(Service.id, Service.key, Service.texts, Service.service_area)
+            .where(Service.archived_at.is_(None))
+            .order_by(Service.position, Service.id)
+        )
+        .tuples()
+        .all()
+    )
+    by_criterion = {criterion.id: criterion for criterion in questions}
+    links: dict[int, list[GuideLink]] = {}
+    for row in db.session.execute(
+        select(
+            ServiceCriterion.service_id,
+            ServiceCriterion.criterion_id,
+            ServiceCriterion.on_yes,
+            ServiceCriterion.on_no,
+            ServiceCriterion.on_unknown,
+        )
+        .join(Service, Service.id == ServiceCriterion.service_id)
+        .where(Service.archived_at.is_(None))
+        .order_by(ServiceCriterion.service_id, ServiceCriterion.position)
+    ).tuples():
+        service_id, criterion_id, *outcomes = row
+        links.setdefault(service_id, []).append(GuideLink(by_criterion[criterion_id], *outcomes))
+    return [
+        GuideService(service_id, key, texts or {}, area, links.get(service_id, []))
+        for service_id, key, texts, area in services
+    ]
 
 
 def load_service(service_id: int) -> Service | None:
-    return db.session.scalar(
-        select(Service)
-        .where(Service.id == service_id)
-        .options(
-            selectinload(Service.links).joinedload(ServiceCriterion.criterion),
-            joinedload(Service.reviewed_by),
+    """The service with its criteria, in one query (a service asks a handful)."""
+    return (
+        db.session.execute(
+            select(Service)
+            .where(Service.id == service_id)
+            .options(joinedload(Service.links).joinedload(ServiceCriterion.criterion))
         )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
@@ -337,8 +397,3 @@ def translation_gaps() -> tuple[list[Gaps], list[Gaps]]:
 
     services = db.session.scalars(select(Service).order_by(Service.position, Service.id)).all()
     return gaps(services, SERVICE_TEXTS), gaps(all_criteria(), CRITERION_TEXTS)
-
-
-def service_heading(service_id: int) -> Service | None:
-    """The service alone (its heading and an organizer's buttons), without its criteria."""
-    return db.session.get(Service, service_id)

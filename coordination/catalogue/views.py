@@ -1,14 +1,16 @@
 """Routes of the catalogue: the services, their revisions and translations, the criteria, the guide."""
 
 import functools
+from datetime import date
 
+from babel import dates as babel_dates
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from coordination.catalogue import bp, freshness, guide, rules
+from coordination.catalogue import bp, guide, rules
 from coordination.catalogue.forms import LANGUAGE_LABELS, CriterionForm, document_choices, service_form
 from coordination.catalogue.models import (
     ANSWER_LABELS,
@@ -18,19 +20,15 @@ from coordination.catalogue.models import (
     Criterion,
     Outcome,
 )
-from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import PermissionDenied
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
-from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
-from coordination.library.freshness import AREA as LIBRARY_AREA
+from coordination.markup import render_markdown
 from coordination.policy import can, require
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.texts import LANGUAGES, localize
 from coordination.timeutil import utcnow
-
-bp.record_once(lambda _state: freshness.watch_catalogue_changes())
 
 
 @functools.cache
@@ -46,10 +44,77 @@ def _labels(language: str) -> dict:
         }
 
 
+def _localized(texts: dict | None, language: str, markdown: bool = False) -> Markup:
+    """A text of the catalogue in `language`, else in English with a visible mark.
+
+    Python rather than a template macro: the list and the referral sheet show a few hundred texts,
+    and a macro call per text was most of their cost.
+    """
+    value = localize(texts, language)
+    if not value:
+        return Markup("")
+    # Plain concatenation of escaped parts: Markup.format costs several times more, per text.
+    mark = ""
+    if value.fallback:
+        title = _("Shown in %(language)s until it is translated.", language=LANGUAGE_LABELS[value.language])
+        mark = (
+            f'<span class="badge text-bg-warning fw-normal me-1" title="{escape(title)}">'
+            f"{escape(_('not yet translated'))}</span> "
+        )
+    if markdown:
+        html = f'<div lang="{value.language}" dir="auto">{render_markdown(value.text)}</div>'
+    else:
+        html = f'<span lang="{value.language}" dir="auto">{escape(value.text)}</span>'
+    return Markup(mark + html)  # noqa: S704 - every part is escaped or sanitized above
+
+
+# What a service's page shows as its description, and what the referral sheet repeats of it.
+PAGE_TEXTS = tuple(name for name in SERVICE_TEXTS if name not in ("name", "other_references"))
+SHEET_TEXTS = (
+    "summary",
+    "unit",
+    "access_steps",
+    "access_where",
+    "hours",
+    "contact",
+    "documents_needed",
+    "languages_served",
+)
+
+
+def _described(texts: dict, names: tuple[str, ...], language: str) -> list[tuple[str, Markup]]:
+    """The texts among `names` that a service has, each with its label, as the reader reads them
+    (one call per service where the sheet made three per text)."""
+    labels = _labels(language)["text_labels"]
+    return [
+        (labels[name], _localized(texts[name], language, markdown=True)) for name in names if texts.get(name)
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(day: date, language: str) -> str:
+    return babel_dates.format_date(day, "long", locale=language)
+
+
+def _reviewed(service, language: str) -> str:
+    """When an organizer last checked the service (else when it last changed), the reader's way:
+    a list shows one per service, and Babel's formatting was a fifth of the list's cost."""
+    day = (service.reviewed_at or service.updated_at).astimezone(get_timezone()).date()
+    if service.reviewed_at:
+        return _("Last reviewed on %(date)s", date=_long_date(day, language))
+    return _("Last updated on %(date)s", date=_long_date(day, language))
+
+
 @bp.context_processor
 def helpers():
     language = current_language()
-    return {**_labels(language), "tr": lambda texts: localize(texts, language)}
+    return {
+        **_labels(language),
+        "tr": lambda texts: localize(texts, language),
+        "localized": lambda texts, markdown=False: _localized(texts, language, markdown),
+        "reviewed": lambda service: _reviewed(service, language),
+        "described": lambda texts, names: _described(texts, names, language),
+    }
 
 
 def _may(action: str, *records) -> None:
@@ -69,97 +134,24 @@ def _service(service_id: int):
     return service
 
 
-# The list, a service's page and the guide's first question are the same for every reader of a
-# language (organizers apart) until the catalogue changes (the area's token): they are kept as
-# rendered fragments, keyed by language and by whether the reader is an organizer. CSRF tokens are
-# filled in per session (see fragments.csrf_token).
-
-
 @bp.get("/services")
 def index():
     _may("catalogue.view")
     manager = can(current_user, "service.view_withdrawn")
-    listing = fragments.get_or_render(
-        freshness.AREA,
-        ("list", current_language(), manager),
-        lambda: render_template(
-            "catalogue/_list.html",
-            services=rules.all_services(),
-            withdrawn=rules.all_services(withdrawn=True) if manager else [],
-        ),
+    return render_template(
+        "catalogue/index.html",
+        services=rules.service_cards(),
+        withdrawn=rules.service_cards(withdrawn=True) if manager else [],
     )
-    return render_template("catalogue/index.html", listing=listing)
 
 
 @bp.get("/services/<int:service_id>")
 def detail(service_id: int):
-    _may("catalogue.view")
-    language = current_language()
-    # What organizers see apart (buttons, withdrawn services) needs no finer right than this one.
-    manager = can(current_user, "service.view_withdrawn")
-    page = fragments.get_or_render(
-        freshness.AREA,
-        ("service", service_id, language, manager),
-        lambda: _render_service(service_id, manager),
-    )
-    if not page:
-        abort(404)
-    title = fragments.get_or_render(
-        freshness.AREA, ("service-title", service_id, language), lambda: _service_title(service_id, language)
-    )
-    return render_template(
-        "catalogue/detail.html",
-        page=page.replace(DOCUMENTS_SLOT, _related_documents(service_id, language)),
-        title=title,
-    )
-
-
-# Where the reader's related documents go in the kept service page.
-DOCUMENTS_SLOT = "related-documents-slot-5c1e"
-
-
-def _related_documents(service_id: int, language: str) -> Markup:
-    """The linked documents the reader may see, and the other references, kept per reader.
-
-    Which documents a reader sees depends on who they are (their organization, their role, what
-    they uploaded) and on the documents: the key holds the reader, and the library's and the
-    directory's tokens. An anonymous reader of a public catalogue sees no document.
-    """
+    service = _service(service_id)
     reader = current_user._get_current_object()
-    signed_in = reader.is_authenticated
-    return fragments.get_or_render(
-        freshness.AREA,
-        (
-            "service-documents",
-            service_id,
-            language,
-            reader.id if signed_in else None,
-            current_token(LIBRARY_AREA) if signed_in else None,
-            current_token(DIRECTORY_AREA) if signed_in else None,
-        ),
-        lambda: render_template(
-            "catalogue/_related_documents.html",
-            service=rules.service_heading(service_id),
-            documents=rules.documents_for_service(reader, service_id) if signed_in else [],
-        ),
-    )
-
-
-def _render_service(service_id: int, manager: bool) -> str:
-    service = rules.load_service(service_id)
-    if service is None or (service.archived_at and not manager):
-        return ""
-    return render_template(
-        "catalogue/_detail.html",
-        service=service,
-        texts=SERVICE_TEXTS,
-        documents_slot=Markup(DOCUMENTS_SLOT),  # noqa: S704 - a constant
-    )
-
-
-def _service_title(service_id: int, language: str) -> str:
-    service = rules.service_heading(service_id)
-    return str(localize(service.texts.get("name"), language)) if service else ""
+    # An anonymous reader of a public catalogue sees no document.
+    documents = rules.documents_for_service(reader, service.id) if reader.is_authenticated else []
+    return render_template("catalogue/detail.html", service=service, texts=PAGE_TEXTS, documents=documents)
 
 
 def _links_from(form, criteria) -> list[rules.CriterionLink]:
@@ -347,15 +339,9 @@ def edit_criterion(criterion_id: int):
 @bp.route("/guide", methods=["GET", "POST"])
 def eligibility_guide():
     _may("catalogue.use_guide")
+    questions = rules.guide_questions()
     if request.method == "GET":
-        question = fragments.get_or_render(
-            freshness.AREA,
-            ("guide", current_language()),
-            lambda: _render_question(guide.questions(rules.all_services()), {}, 0, None),
-        )
-        return render_template("catalogue/guide_step.html", question_html=question)
-    services = rules.all_services()
-    questions = guide.questions(services)
+        return _guide_step(questions, {}, 0, None)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     answers = guide.read_answers(request.form, questions)
@@ -364,36 +350,35 @@ def eligibility_guide():
         language = request.form.get("sheet_language")
         if language in LANGUAGES:
             with force_locale(language):
-                return _guide_result(services, questions, answers)
-        return _guide_result(services, questions, answers)
+                return _guide_result(questions, answers)
+        return _guide_result(questions, answers)
     if move.restart:
         answers = {}
     error = _("Choose an answer: yes, no or don't know.") if move.unanswered else None
     return _guide_step(questions, answers, move.step, error)
 
 
-def _render_question(questions, answers, step, error, **context) -> str:
+def _guide_step(questions, answers, step, error):
     return render_template(
-        "catalogue/_guide_question.html",
+        "catalogue/guide_step.html",
         questions=questions,
         answers=answers,
         step=step,
         question=questions[step] if questions else None,
         error=error,
         field_name=guide.field_name,
-        **context,
     )
 
 
-def _guide_step(questions, answers, step, error):
-    question = _render_question(questions, answers, step, error)
-    return render_template("catalogue/guide_step.html", question_html=Markup(question))  # noqa: S704 - rendered by Jinja
-
-
-def _guide_result(services, questions, answers):
+def _guide_result(questions, answers):
+    language = current_language()  # the sheet's, when it is asked in another
     return render_template(
         "catalogue/guide_result.html",
-        results=guide.evaluate(services, answers),
+        # Each question once, though the sheet names it for every service it concerns.
+        question_texts={
+            criterion.id: _localized(criterion.texts.get("question"), language) for criterion in questions
+        },
+        results=guide.evaluate(rules.guide_services(questions), answers),
         questions=questions,
         answers=answers,
         field_name=guide.field_name,
@@ -401,4 +386,5 @@ def _guide_result(services, questions, answers):
         outcome_ask=Outcome.ASK,
         sheet_languages=LANGUAGES,
         now_label=format_date(utcnow(), "long"),
+        texts=SHEET_TEXTS,
     )

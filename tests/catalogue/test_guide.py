@@ -200,13 +200,13 @@ def test_the_guide_without_criteria_says_so(client, member):
     assert "The catalogue has no eligibility criteria yet: ask IOM directly." in page
 
 
-def test_the_kept_first_question_carries_the_reader_s_own_csrf_token(csrf_app, member, four_services):
+def test_the_first_question_carries_the_reader_s_own_csrf_token(csrf_app, member, four_services):
     _services, criteria = four_services
     client = csrf_app.test_client()
     login_page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login_page).group(1)
     client.post("/login", data={"email": member.email, "password": PASSWORD, "csrf_token": token})
-    for _ in range(2):  # rendered, then kept: the token is the session's both times
+    for _ in range(2):  # the token is the session's every time
         page = client.get("/guide").get_data(as_text=True)
         form = page[page.index('action="/guide"') :]
         guide_token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
