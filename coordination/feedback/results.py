@@ -21,14 +21,17 @@ from coordination.feedback.models import (
     CHOICE_KINDS,
     TEXT_KINDS,
     FeedbackAnswer,
+    FeedbackAnswerTally,
     FeedbackForm,
     FeedbackQuestion,
     FeedbackRespondent,
     FeedbackResponse,
+    FeedbackResponseTally,
     OnePer,
     QuestionKind,
 )
 from coordination.feedback.rules import RATINGS, YES_NO
+from coordination.feedback.tallies import ANSWERED
 from coordination.taxonomy import SERVICE_AREAS
 
 NON_RESPONDENTS_SHOWN = 100
@@ -93,16 +96,21 @@ def labels_for(question: FeedbackQuestion, language: str, kind_labels: dict) -> 
     return []
 
 
-def kind_breakdown(form: FeedbackForm) -> list[tuple[str, int | None]]:
+def _kind_counts(form: FeedbackForm) -> dict[str, int]:
+    """Responses in the results per kind of organization ("" for none), from the tallies."""
+    return dict(
+        db.session.execute(
+            select(FeedbackResponseTally.organization_kind, FeedbackResponseTally.responses).where(
+                FeedbackResponseTally.form_id == form.id, FeedbackResponseTally.responses > 0
+            )
+        ).all()
+    )
+
+
+def kind_breakdown(form: FeedbackForm, counts: dict[str, int] | None = None) -> list[tuple[str, int | None]]:
     """Responses per kind of organization ("" for none); on an anonymous form, None stands for a
     count that is hidden (small, or the complement of one)."""
-    counts: dict[str, int] = {}
-    for kind, count in db.session.execute(
-        select(FeedbackResponse.organization_kind, func.count())
-        .where(FeedbackResponse.form_id == form.id)
-        .group_by(FeedbackResponse.organization_kind)
-    ):
-        counts[kind or ""] = counts.get(kind or "", 0) + count
+    counts = _kind_counts(form) if counts is None else counts
     shown = shown_counts(counts) if form.anonymous else counts
     return sorted(shown.items())
 
@@ -110,47 +118,29 @@ def kind_breakdown(form: FeedbackForm) -> list[tuple[str, int | None]]:
 def released_count(form: FeedbackForm) -> int:
     """The responses in the results (on an anonymous form, those released so far)."""
     return db.session.scalar(
-        select(func.count(FeedbackResponse.id)).where(FeedbackResponse.form_id == form.id)
+        select(func.coalesce(func.sum(FeedbackResponseTally.responses), 0)).where(
+            FeedbackResponseTally.form_id == form.id
+        )
     )
 
 
 def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: dict) -> Results:
-    """Every question's counts in three grouped queries, whatever the number of responses."""
-    kinds = kind_breakdown(form)
+    """Every question's counts, read from the form's tallies (a few rows per question and kind of
+    organization, whatever the number of responses); filtered by organization, from that
+    organization's answers."""
+    by_kind = _kind_counts(form)
+    kinds = kind_breakdown(form, by_kind)
     if form.anonymous and (
-        (filters.kind and dict(kinds).get(filters.kind) is None) or 0 < released_count(form) < MIN_GROUP
+        (filters.kind and dict(kinds).get(filters.kind) is None) or 0 < sum(by_kind.values()) < MIN_GROUP
     ):
         # A filter that narrows an anonymous form's results to a handful would point at people;
         # so would results of fewer than MIN_GROUP responses in all (responses of before the
         # release rule).
         return Results(responses=0, questions=[], kinds=kinds, refused_filter=True)
-    if filters.active():
-        responses = filtered_responses(form, filters)
-        total = db.session.scalar(select(func.count()).select_from(responses.subquery()))
-        scope = FeedbackAnswer.response_id.in_(responses)
+    if filters.organization_id and not form.anonymous:
+        total, answered, counts = _counted(form, filters)
     else:
-        # Unfiltered: every answer to the form's questions, read from the covering index.
-        total = db.session.scalar(
-            select(func.count(FeedbackResponse.id)).where(FeedbackResponse.form_id == form.id)
-        )
-        scope = FeedbackAnswer.question_id.in_(
-            select(FeedbackQuestion.id).where(FeedbackQuestion.form_id == form.id)
-        )
-    answered = dict(
-        db.session.execute(
-            select(FeedbackAnswer.question_id, func.count(distinct(FeedbackAnswer.response_id)))
-            .where(scope)
-            .group_by(FeedbackAnswer.question_id)
-        ).all()
-    )
-    counts: dict[tuple[int, str], int] = {
-        (question_id, code): count
-        for question_id, code, count in db.session.execute(
-            select(FeedbackAnswer.question_id, FeedbackAnswer.code, func.count())
-            .where(scope, FeedbackAnswer.code.is_not(None))
-            .group_by(FeedbackAnswer.question_id, FeedbackAnswer.code)
-        )
-    }
+        total, answered, counts = _tallied(form, filters.kind, by_kind)
     results = []
     for question in form.questions:
         result = QuestionResult(question=question, answered=answered.get(question.id, 0))
@@ -163,6 +153,50 @@ def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: di
                 result.mean = sum(int(row.code) * row.count for row in result.rows) / result.answered
         results.append(result)
     return Results(responses=total, questions=results, kinds=kinds)
+
+
+def _tallied(form: FeedbackForm, kind: str | None, by_kind: dict[str, int]):
+    """(responses, answered per question, count per question and code) from the tallies, of one
+    kind of organization or of all."""
+    query = (
+        select(
+            FeedbackAnswerTally.question_id, FeedbackAnswerTally.code, func.sum(FeedbackAnswerTally.responses)
+        )
+        .where(FeedbackAnswerTally.form_id == form.id)
+        .group_by(FeedbackAnswerTally.question_id, FeedbackAnswerTally.code)
+    )
+    if kind:
+        query = query.where(FeedbackAnswerTally.organization_kind == kind)
+    answered, counts = {}, {}
+    for question_id, code, count in db.session.execute(query):
+        if code == ANSWERED:
+            answered[question_id] = count
+        else:
+            counts[(question_id, code)] = count
+    total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
+    return total, answered, counts
+
+
+def _counted(form: FeedbackForm, filters: Filters):
+    """(responses, answered per question, count per question and code) of the responses that match
+    the filters, counted from their answers."""
+    responses = filtered_responses(form, filters)
+    total = db.session.scalar(select(func.count()).select_from(responses.subquery()))
+    scope = FeedbackAnswer.response_id.in_(responses)
+    # Distinct pairs first, then counted: a count(DISTINCT) per group sorts every answer.
+    pairs = select(FeedbackAnswer.question_id, FeedbackAnswer.response_id).where(scope).distinct().subquery()
+    answered = dict(
+        db.session.execute(select(pairs.c.question_id, func.count()).group_by(pairs.c.question_id)).all()
+    )
+    counts = {
+        (question_id, code): count
+        for question_id, code, count in db.session.execute(
+            select(FeedbackAnswer.question_id, FeedbackAnswer.code, func.count())
+            .where(scope, FeedbackAnswer.code.is_not(None))
+            .group_by(FeedbackAnswer.question_id, FeedbackAnswer.code)
+        )
+    }
+    return total, answered, counts
 
 
 def text_answers(question: FeedbackQuestion, search: str | None, page: int):
