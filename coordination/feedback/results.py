@@ -9,14 +9,14 @@ responses released so far, which come in groups of at least MIN_GROUP (anonymity
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, distinct, func, select
 
 from coordination.auth.models import User
 from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.feedback.anonymity import MIN_GROUP, shown_counts
 from coordination.feedback.audience import audience_users
-from coordination.feedback.invitations import non_respondents
+from coordination.feedback.invitations import non_respondents, not_responded
 from coordination.feedback.models import (
     CHOICE_KINDS,
     TEXT_KINDS,
@@ -263,6 +263,29 @@ def response_rate(form: FeedbackForm) -> Rate:
         return Rate(responded=responded, audience=size, unit=OnePer.ORGANIZATION)
     size = db.session.scalar(select(func.count()).select_from(audience))
     return Rate(responded=responded, audience=size, unit=OnePer.PERSON)
+
+
+def reach(form: FeedbackForm) -> tuple[Rate, list, int]:
+    """The response rate, and up to NON_RESPONDENTS_SHOWN audience members (or organizations)
+    without a response with how many there are; for a form answered once per person, the audience
+    is counted once for both figures."""
+    if form.anonymous or form.one_per == OnePer.ORGANIZATION:
+        return response_rate(form), *(([], 0) if form.anonymous else not_answered(form))
+    responded = db.session.scalar(
+        select(func.count()).select_from(FeedbackRespondent).where(FeedbackRespondent.form_id == form.id)
+    )
+    size, total = db.session.execute(
+        audience_users(form).with_only_columns(
+            func.count(), func.coalesce(func.sum(case((not_responded(form), 1), else_=0)), 0)
+        )
+    ).one()
+    rows = db.session.execute(
+        non_respondents(form)
+        .with_only_columns(User.name, Organization.name)
+        .order_by(Organization.name, User.name)
+        .limit(NON_RESPONDENTS_SHOWN)
+    ).all()
+    return Rate(responded=responded, audience=size, unit=OnePer.PERSON), [tuple(row) for row in rows], total
 
 
 def not_answered(form: FeedbackForm) -> tuple[list, int]:

@@ -587,13 +587,13 @@ def results_page(form_id: int):
     require(current_user, "feedback_form.view_results", feedback_form)
     filters = _filters(feedback_form)
     computed = results.compute(feedback_form, filters, i18n.current_language(), _answer_words())
-    pending, pending_total = ([], 0) if feedback_form.anonymous else results.not_answered(feedback_form)
+    rate, pending, pending_total = results.reach(feedback_form)
     return render_template(
         "feedback/results.html",
         feedback_form=feedback_form,
         results=computed,
         filters=filters,
-        rate=results.response_rate(feedback_form),
+        rate=rate,
         pending=pending,
         pending_total=pending_total,
         organizations=results.responding_organizations(feedback_form),

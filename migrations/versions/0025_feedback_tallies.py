@@ -7,6 +7,8 @@ Create Date: 2026-12-04 19:45:00
 The results page counted every answer of a form on every view (two grouped scans of the answers,
 one with a count(DISTINCT)); it now reads the counts per question, answer and kind of organization
 that the rules keep (coordination/feedback/tallies.py). Existing responses are counted here once.
+The audience of a form (active people, not organizers, by organization) is counted from an index of
+the people's table alone.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -43,6 +45,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('form_id', 'question_id', 'organization_kind', 'code', name=op.f('pk_feedback_answer_tallies')),
         sqlite_with_rowid=False,
     )
+    op.create_index('ix_users_audience', 'users', ['organization_id', 'active', 'role'], unique=False)
     op.execute(
         "INSERT INTO feedback_response_tallies (form_id, organization_kind, responses) "
         f"SELECT r.form_id, {KIND}, count(*) FROM feedback_responses r GROUP BY r.form_id, {KIND}"
@@ -62,5 +65,6 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_users_audience', table_name='users')
     op.drop_table('feedback_answer_tallies')
     op.drop_table('feedback_response_tallies')
