@@ -9,14 +9,15 @@ responses released so far, which come in groups of at least MIN_GROUP (anonymity
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy.orm import aliased
 
 from coordination.auth.models import User
 from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.feedback.anonymity import MIN_GROUP, shown_counts
 from coordination.feedback.audience import audience_users
-from coordination.feedback.invitations import non_respondents, not_responded
+from coordination.feedback.invitations import non_respondents
 from coordination.feedback.models import (
     CHOICE_KINDS,
     TEXT_KINDS,
@@ -274,9 +275,23 @@ def reach(form: FeedbackForm) -> tuple[Rate, list, int]:
     responded = db.session.scalar(
         select(func.count()).select_from(FeedbackRespondent).where(FeedbackRespondent.form_id == form.id)
     )
+    # Outer joins on the respondents' two unique keys (at most one row each): hash joins on
+    # PostgreSQL, where a NOT EXISTS inside the sum is a subquery per person.
+    by_person, by_organization = aliased(FeedbackRespondent), aliased(FeedbackRespondent)
     size, total = db.session.execute(
-        audience_users(form).with_only_columns(
-            func.count(), func.coalesce(func.sum(case((not_responded(form), 1), else_=0)), 0)
+        audience_users(form)
+        .outerjoin(by_person, and_(by_person.form_id == form.id, by_person.user_id == User.id))
+        .outerjoin(
+            by_organization,
+            and_(
+                by_organization.form_id == form.id, by_organization.organization_key == User.organization_id
+            ),
+        )
+        .with_only_columns(
+            func.count(),
+            func.coalesce(
+                func.sum(case((and_(by_person.id.is_(None), by_organization.id.is_(None)), 1), else_=0)), 0
+            ),
         )
     ).one()
     rows = db.session.execute(
@@ -310,15 +325,12 @@ def responding_organizations(form: FeedbackForm) -> list[tuple[int, str]]:
     """Organizations with a response to a named form, for the filter (empty for an anonymous one)."""
     if form.anonymous:
         return []
-    return [
-        (row.id, row.name)
-        for row in db.session.execute(
-            select(Organization.id, Organization.name)
-            .where(
-                Organization.id.in_(
-                    select(FeedbackRespondent.organization_id).where(FeedbackRespondent.form_id == form.id)
-                )
+    return db.session.execute(
+        select(Organization.id, Organization.name)
+        .where(
+            Organization.id.in_(
+                select(FeedbackRespondent.organization_id).where(FeedbackRespondent.form_id == form.id)
             )
-            .order_by(Organization.name)
         )
-    ]
+        .order_by(Organization.name)
+    ).all()
