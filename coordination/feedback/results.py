@@ -272,13 +272,16 @@ def reach(form: FeedbackForm) -> tuple[Rate, list, int]:
     is counted once for both figures."""
     if form.anonymous or form.one_per == OnePer.ORGANIZATION:
         return response_rate(form), *(([], 0) if form.anonymous else not_answered(form))
-    responded = db.session.scalar(
-        select(func.count()).select_from(FeedbackRespondent).where(FeedbackRespondent.form_id == form.id)
+    responded = (
+        select(func.count())
+        .select_from(FeedbackRespondent)
+        .where(FeedbackRespondent.form_id == form.id)
+        .scalar_subquery()
     )
     # Outer joins on the respondents' two unique keys (at most one row each): hash joins on
     # PostgreSQL, where a NOT EXISTS inside the sum is a subquery per person.
     by_person, by_organization = aliased(FeedbackRespondent), aliased(FeedbackRespondent)
-    size, total = db.session.execute(
+    size, total, responded = db.session.execute(
         audience_users(form)
         .outerjoin(by_person, and_(by_person.form_id == form.id, by_person.user_id == User.id))
         .outerjoin(
@@ -292,6 +295,7 @@ def reach(form: FeedbackForm) -> tuple[Rate, list, int]:
             func.coalesce(
                 func.sum(case((and_(by_person.id.is_(None), by_organization.id.is_(None)), 1), else_=0)), 0
             ),
+            responded,
         )
     ).one()
     rows = db.session.execute(
