@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from coordination.extensions import db
-from coordination.feedback.freshness import mark_changed
+from coordination.feedback import tallies
 from coordination.feedback.models import (
     FeedbackAnswer,
     FeedbackForm,
@@ -134,6 +134,7 @@ def release_pending(form: FeedbackForm) -> int:
     questions = set(
         db.session.scalars(select(FeedbackQuestion.id).where(FeedbackQuestion.form_id == form.id))
     )
+    released = []
     for item in opened:
         kind = item["kind"] if (item["kind"] or "") not in hidden else None
         answers = [
@@ -143,7 +144,8 @@ def release_pending(form: FeedbackForm) -> int:
         ]
         _shuffler.shuffle(answers)
         db.session.add(FeedbackResponse(form_id=form.id, organization_kind=kind, answers=answers))
+        released.append((kind, answers))
     db.session.execute(delete(FeedbackPendingResponse).where(FeedbackPendingResponse.id.in_(taken)))
     db.session.flush()
-    mark_changed(form)
+    tallies.count(form, released)
     return len(opened)

@@ -16,8 +16,9 @@ from sqlalchemy import delete, select
 
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback import tallies
 from coordination.feedback.anonymity import hold_response
-from coordination.feedback.freshness import mark_answered, mark_changed
+from coordination.feedback.freshness import mark_changed
 from coordination.feedback.models import (
     TEXT_KINDS,
     FeedbackAnswer,
@@ -183,7 +184,7 @@ def submit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> Fee
     kind = actor.organization.kind if actor.organization is not None else None
     if form.anonymous:
         hold_response(form, kind, _answer_rows(form, checked.values))
-        mark_answered(form)
+        mark_changed(form)
         return None
     response = FeedbackResponse(
         form_id=form.id,
@@ -194,6 +195,7 @@ def submit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> Fee
     db.session.add(response)
     db.session.flush()
     respondent.response_id = response.id
+    tallies.count(form, [(kind, response.answers)])
     mark_changed(form)
     db.session.execute(
         delete(FeedbackDraft).where(FeedbackDraft.form_id == form.id, FeedbackDraft.user_id == actor.id)
@@ -225,9 +227,11 @@ def edit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> Feedb
     response = respondent.response
     # Answers to questions hidden since are not on the page: they are kept as they were.
     hidden = {question.id for question in form.questions if question.hidden}
-    kept = [answer for answer in response.answers if answer.question_id in hidden]
+    before = list(response.answers)
+    kept = [answer for answer in before if answer.question_id in hidden]
     response.answers = kept + _answer_rows(form, {k: v for k, v in checked.values.items() if k not in hidden})
-    mark_changed(form)
+    kind = response.organization_kind
+    tallies.count(form, [(kind, response.answers)], removed=[(kind, before)])
     return response
 
 

@@ -2,7 +2,7 @@
 invitation sent when the form's roundtable is marked completed."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, select
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import User
@@ -20,14 +20,13 @@ from coordination.timeutil import utcnow
 def non_respondents(form: FeedbackForm):
     """The select of audience members who have not responded (nor, for a one-per-organization
     form, anyone of their organization)."""
-    answered = exists().where(
-        FeedbackRespondent.form_id == form.id,
-        or_(
-            FeedbackRespondent.user_id == User.id,
-            FeedbackRespondent.organization_key == User.organization_id,
-        ),
+    # Two NOT EXISTS rather than one around an OR: each is an anti-join on one of the respondents'
+    # unique keys, where the OR made PostgreSQL test every respondent against every person.
+    by_person = exists().where(FeedbackRespondent.form_id == form.id, FeedbackRespondent.user_id == User.id)
+    by_organization = exists().where(
+        FeedbackRespondent.form_id == form.id, FeedbackRespondent.organization_key == User.organization_id
     )
-    return audience_users(form).where(~answered)
+    return audience_users(form).where(~by_person, ~by_organization)
 
 
 def _mail(form: FeedbackForm, people: list[User], template: str) -> list[str]:

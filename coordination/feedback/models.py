@@ -284,3 +284,39 @@ class FeedbackDraft(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class FeedbackResponseTally(db.Model):
+    """How many responses of a form are in its results, per kind of organization ("" for none).
+
+    Kept by the rules that write responses, in the same transaction (coordination/feedback/tallies.py),
+    so that the results page reads a handful of rows whatever the number of responses. Updated only
+    when responses enter the results, as they are: an anonymous form's in released groups.
+    """
+
+    __tablename__ = "feedback_response_tallies"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    form_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_forms.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)
+
+
+class FeedbackAnswerTally(db.Model):
+    """How many responses of a kind of organization gave a question an answer code ("" : answered
+    the question at all, with whatever answer), kept as FeedbackResponseTally is."""
+
+    __tablename__ = "feedback_answer_tallies"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    form_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_forms.id", ondelete="CASCADE"), primary_key=True
+    )
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("feedback_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    responses: Mapped[int] = mapped_column(default=0)

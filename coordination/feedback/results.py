@@ -9,7 +9,8 @@ responses released so far, which come in groups of at least MIN_GROUP (anonymity
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy.orm import aliased
 
 from coordination.auth.models import User
 from coordination.directory.models import Organization
@@ -21,14 +22,17 @@ from coordination.feedback.models import (
     CHOICE_KINDS,
     TEXT_KINDS,
     FeedbackAnswer,
+    FeedbackAnswerTally,
     FeedbackForm,
     FeedbackQuestion,
     FeedbackRespondent,
     FeedbackResponse,
+    FeedbackResponseTally,
     OnePer,
     QuestionKind,
 )
 from coordination.feedback.rules import RATINGS, YES_NO
+from coordination.feedback.tallies import ANSWERED
 from coordination.taxonomy import SERVICE_AREAS
 
 NON_RESPONDENTS_SHOWN = 100
@@ -93,16 +97,21 @@ def labels_for(question: FeedbackQuestion, language: str, kind_labels: dict) -> 
     return []
 
 
-def kind_breakdown(form: FeedbackForm) -> list[tuple[str, int | None]]:
+def _kind_counts(form: FeedbackForm) -> dict[str, int]:
+    """Responses in the results per kind of organization ("" for none), from the tallies."""
+    return dict(
+        db.session.execute(
+            select(FeedbackResponseTally.organization_kind, FeedbackResponseTally.responses).where(
+                FeedbackResponseTally.form_id == form.id, FeedbackResponseTally.responses > 0
+            )
+        ).all()
+    )
+
+
+def kind_breakdown(form: FeedbackForm, counts: dict[str, int] | None = None) -> list[tuple[str, int | None]]:
     """Responses per kind of organization ("" for none); on an anonymous form, None stands for a
     count that is hidden (small, or the complement of one)."""
-    counts: dict[str, int] = {}
-    for kind, count in db.session.execute(
-        select(FeedbackResponse.organization_kind, func.count())
-        .where(FeedbackResponse.form_id == form.id)
-        .group_by(FeedbackResponse.organization_kind)
-    ):
-        counts[kind or ""] = counts.get(kind or "", 0) + count
+    counts = _kind_counts(form) if counts is None else counts
     shown = shown_counts(counts) if form.anonymous else counts
     return sorted(shown.items())
 
@@ -110,47 +119,29 @@ def kind_breakdown(form: FeedbackForm) -> list[tuple[str, int | None]]:
 def released_count(form: FeedbackForm) -> int:
     """The responses in the results (on an anonymous form, those released so far)."""
     return db.session.scalar(
-        select(func.count(FeedbackResponse.id)).where(FeedbackResponse.form_id == form.id)
+        select(func.coalesce(func.sum(FeedbackResponseTally.responses), 0)).where(
+            FeedbackResponseTally.form_id == form.id
+        )
     )
 
 
 def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: dict) -> Results:
-    """Every question's counts in three grouped queries, whatever the number of responses."""
-    kinds = kind_breakdown(form)
+    """Every question's counts, read from the form's tallies (a few rows per question and kind of
+    organization, whatever the number of responses); filtered by organization, from that
+    organization's answers."""
+    by_kind = _kind_counts(form)
+    kinds = kind_breakdown(form, by_kind)
     if form.anonymous and (
-        (filters.kind and dict(kinds).get(filters.kind) is None) or 0 < released_count(form) < MIN_GROUP
+        (filters.kind and dict(kinds).get(filters.kind) is None) or 0 < sum(by_kind.values()) < MIN_GROUP
     ):
         # A filter that narrows an anonymous form's results to a handful would point at people;
         # so would results of fewer than MIN_GROUP responses in all (responses of before the
         # release rule).
         return Results(responses=0, questions=[], kinds=kinds, refused_filter=True)
-    if filters.active():
-        responses = filtered_responses(form, filters)
-        total = db.session.scalar(select(func.count()).select_from(responses.subquery()))
-        scope = FeedbackAnswer.response_id.in_(responses)
+    if filters.organization_id and not form.anonymous:
+        total, answered, counts = _counted(form, filters)
     else:
-        # Unfiltered: every answer to the form's questions, read from the covering index.
-        total = db.session.scalar(
-            select(func.count(FeedbackResponse.id)).where(FeedbackResponse.form_id == form.id)
-        )
-        scope = FeedbackAnswer.question_id.in_(
-            select(FeedbackQuestion.id).where(FeedbackQuestion.form_id == form.id)
-        )
-    answered = dict(
-        db.session.execute(
-            select(FeedbackAnswer.question_id, func.count(distinct(FeedbackAnswer.response_id)))
-            .where(scope)
-            .group_by(FeedbackAnswer.question_id)
-        ).all()
-    )
-    counts: dict[tuple[int, str], int] = {
-        (question_id, code): count
-        for question_id, code, count in db.session.execute(
-            select(FeedbackAnswer.question_id, FeedbackAnswer.code, func.count())
-            .where(scope, FeedbackAnswer.code.is_not(None))
-            .group_by(FeedbackAnswer.question_id, FeedbackAnswer.code)
-        )
-    }
+        total, answered, counts = _tallied(form, filters.kind, by_kind)
     results = []
     for question in form.questions:
         result = QuestionResult(question=question, answered=answered.get(question.id, 0))
@@ -163,6 +154,50 @@ def compute(form: FeedbackForm, filters: Filters, language: str, kind_labels: di
                 result.mean = sum(int(row.code) * row.count for row in result.rows) / result.answered
         results.append(result)
     return Results(responses=total, questions=results, kinds=kinds)
+
+
+def _tallied(form: FeedbackForm, kind: str | None, by_kind: dict[str, int]):
+    """(responses, answered per question, count per question and code) from the tallies, of one
+    kind of organization or of all."""
+    query = (
+        select(
+            FeedbackAnswerTally.question_id, FeedbackAnswerTally.code, func.sum(FeedbackAnswerTally.responses)
+        )
+        .where(FeedbackAnswerTally.form_id == form.id)
+        .group_by(FeedbackAnswerTally.question_id, FeedbackAnswerTally.code)
+    )
+    if kind:
+        query = query.where(FeedbackAnswerTally.organization_kind == kind)
+    answered, counts = {}, {}
+    for question_id, code, count in db.session.execute(query):
+        if code == ANSWERED:
+            answered[question_id] = count
+        else:
+            counts[(question_id, code)] = count
+    total = by_kind.get(kind, 0) if kind else sum(by_kind.values())
+    return total, answered, counts
+
+
+def _counted(form: FeedbackForm, filters: Filters):
+    """(responses, answered per question, count per question and code) of the responses that match
+    the filters, counted from their answers."""
+    responses = filtered_responses(form, filters)
+    total = db.session.scalar(select(func.count()).select_from(responses.subquery()))
+    scope = FeedbackAnswer.response_id.in_(responses)
+    # Distinct pairs first, then counted: a count(DISTINCT) per group sorts every answer.
+    pairs = select(FeedbackAnswer.question_id, FeedbackAnswer.response_id).where(scope).distinct().subquery()
+    answered = dict(
+        db.session.execute(select(pairs.c.question_id, func.count()).group_by(pairs.c.question_id)).all()
+    )
+    counts = {
+        (question_id, code): count
+        for question_id, code, count in db.session.execute(
+            select(FeedbackAnswer.question_id, FeedbackAnswer.code, func.count())
+            .where(scope, FeedbackAnswer.code.is_not(None))
+            .group_by(FeedbackAnswer.question_id, FeedbackAnswer.code)
+        )
+    }
+    return total, answered, counts
 
 
 def text_answers(question: FeedbackQuestion, search: str | None, page: int):
@@ -231,6 +266,47 @@ def response_rate(form: FeedbackForm) -> Rate:
     return Rate(responded=responded, audience=size, unit=OnePer.PERSON)
 
 
+def reach(form: FeedbackForm) -> tuple[Rate, list, int]:
+    """The response rate, and up to NON_RESPONDENTS_SHOWN audience members (or organizations)
+    without a response with how many there are; for a form answered once per person, the audience
+    is counted once for both figures."""
+    if form.anonymous or form.one_per == OnePer.ORGANIZATION:
+        return response_rate(form), *(([], 0) if form.anonymous else not_answered(form))
+    responded = (
+        select(func.count())
+        .select_from(FeedbackRespondent)
+        .where(FeedbackRespondent.form_id == form.id)
+        .scalar_subquery()
+    )
+    # Outer joins on the respondents' two unique keys (at most one row each): hash joins on
+    # PostgreSQL, where a NOT EXISTS inside the sum is a subquery per person.
+    by_person, by_organization = aliased(FeedbackRespondent), aliased(FeedbackRespondent)
+    size, total, responded = db.session.execute(
+        audience_users(form)
+        .outerjoin(by_person, and_(by_person.form_id == form.id, by_person.user_id == User.id))
+        .outerjoin(
+            by_organization,
+            and_(
+                by_organization.form_id == form.id, by_organization.organization_key == User.organization_id
+            ),
+        )
+        .with_only_columns(
+            func.count(),
+            func.coalesce(
+                func.sum(case((and_(by_person.id.is_(None), by_organization.id.is_(None)), 1), else_=0)), 0
+            ),
+            responded,
+        )
+    ).one()
+    rows = db.session.execute(
+        non_respondents(form)
+        .with_only_columns(User.name, Organization.name)
+        .order_by(Organization.name, User.name)
+        .limit(NON_RESPONDENTS_SHOWN)
+    ).all()
+    return Rate(responded=responded, audience=size, unit=OnePer.PERSON), [tuple(row) for row in rows], total
+
+
 def not_answered(form: FeedbackForm) -> tuple[list, int]:
     """Up to NON_RESPONDENTS_SHOWN audience members (or organizations) without a response, and how many."""
     pending = non_respondents(form).subquery()
@@ -253,15 +329,12 @@ def responding_organizations(form: FeedbackForm) -> list[tuple[int, str]]:
     """Organizations with a response to a named form, for the filter (empty for an anonymous one)."""
     if form.anonymous:
         return []
-    return [
-        (row.id, row.name)
-        for row in db.session.execute(
-            select(Organization.id, Organization.name)
-            .where(
-                Organization.id.in_(
-                    select(FeedbackRespondent.organization_id).where(FeedbackRespondent.form_id == form.id)
-                )
+    return db.session.execute(
+        select(Organization.id, Organization.name)
+        .where(
+            Organization.id.in_(
+                select(FeedbackRespondent.organization_id).where(FeedbackRespondent.form_id == form.id)
             )
-            .order_by(Organization.name)
         )
-    ]
+        .order_by(Organization.name)
+    ).all()

@@ -189,8 +189,6 @@ def create_form(actor, *, organization_ids: list[int] | None = None, **fields) -
     form = FeedbackForm(**fields, organizations=organizations, created_by_id=actor.id)
     db.session.add(form)
     db.session.flush()
-    # The form's cache token exists from the start, so that submissions only ever update it.
-    mark_changed(form)
     record_event(actor, "feedback.create", form, title=form.title)
     return form
 
@@ -291,7 +289,6 @@ def add_question(
             )
     db.session.add(question)
     db.session.flush()
-    mark_changed(form)
     record_event(actor, "feedback.question.add", form, question=question.label)
     return question
 
@@ -343,7 +340,6 @@ def update_question(
             )
             changed.append("options")
     if changed:
-        mark_changed(form)
         record_event(actor, "feedback.question.update", form, question=question.label, fields=changed)
     return changed
 
@@ -360,7 +356,6 @@ def delete_question(actor, question: FeedbackQuestion) -> None:
     form.questions.remove(question)
     for position, entry in enumerate(form.questions, start=1):
         entry.position = position
-    mark_changed(form)
     record_event(actor, "feedback.question.delete", form, question=question.label)
 
 
@@ -368,7 +363,6 @@ def set_question_hidden(actor, question: FeedbackQuestion, hidden: bool) -> None
     """Hide a question from respondents (its answers stay in results and exports), or show it again."""
     require(actor, "feedback_form.manage", question.form)
     question.hidden = hidden
-    mark_changed(question.form)
     record_event(actor, "feedback.question.hide" if hidden else "feedback.question.show", question.form,
                  question=question.label)  # fmt: skip
 
@@ -511,7 +505,6 @@ def from_json(actor, data, *, roundtable=None) -> FeedbackForm:
         ) from error
     db.session.add(form)
     db.session.flush()
-    mark_changed(form)
     for question in form.questions:
         if question.condition_question is not None and question.condition_value not in valid_codes(
             question.condition_question

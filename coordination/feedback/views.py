@@ -27,7 +27,7 @@ from coordination.directory.forms import KIND_LABELS
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.feedback import anonymity, audience, bp, export, freshness, invitations, results, rules
+from coordination.feedback import anonymity, audience, bp, export, invitations, results, rules
 from coordination.feedback import answers as rules_answers
 from coordination.feedback.forms import KIND_NAMES, CopyForm, FeedbackFormForm, ImportForm, QuestionForm
 from coordination.feedback.models import (
@@ -38,7 +38,6 @@ from coordination.feedback.models import (
     QuestionKind,
 )
 from coordination.forms import ConfirmForm, run_rule
-from coordination.fragments import fragments
 from coordination.inputs import JSONRefused, arg_int, load_json, page_number
 from coordination.policy import can, require
 from coordination.roundtables.models import Roundtable, RoundtableStatus
@@ -587,30 +586,14 @@ def results_page(form_id: int):
     feedback_form = _form(form_id)
     require(current_user, "feedback_form.view_results", feedback_form)
     filters = _filters(feedback_form)
-    language = i18n.current_language()
-
-    def render_body() -> str:
-        computed = results.compute(feedback_form, filters, language, _answer_words())
-        return render_template(
-            "feedback/_results_body.html",
-            feedback_form=feedback_form,
-            results=computed,
-            filters=filters,
-            min_group=results.MIN_GROUP,
-        )
-
-    body = fragments.get_or_render(
-        freshness.area_of(feedback_form),
-        ("results", language, filters.kind, filters.organization_id),
-        render_body,
-    )
-    pending, pending_total = ([], 0) if feedback_form.anonymous else results.not_answered(feedback_form)
+    computed = results.compute(feedback_form, filters, i18n.current_language(), _answer_words())
+    rate, pending, pending_total = results.reach(feedback_form)
     return render_template(
         "feedback/results.html",
         feedback_form=feedback_form,
-        results_body=body,
+        results=computed,
         filters=filters,
-        rate=results.response_rate(feedback_form),
+        rate=rate,
         pending=pending,
         pending_total=pending_total,
         organizations=results.responding_organizations(feedback_form),
