@@ -61,6 +61,8 @@ WORDS = [
 ]
 # One word in about 2% of the documents: what a reader would search for.
 RARE_WORD = "reintegration"
+# One word in every other document: a search whose matches must not all be ranked and counted.
+COMMON_WORD = "migration"
 
 
 def build(context: Context) -> list[Target]:
@@ -89,6 +91,8 @@ def build(context: Context) -> list[Target]:
         words = [rng.choice(WORDS) for _ in range(rng.randint(60, 240))]
         if rng.random() < 0.02:
             words.insert(rng.randrange(len(words)), RARE_WORD)
+        if number % 2:
+            words.append(COMMON_WORD)  # without a draw from `rng`: the other scenarios' data stay
         text = " ".join(words)
         title = " ".join(rng.sample(WORDS, 3)).capitalize() + f" {number}"
         visibility = rng.choices(["members", "organizations", "organizers"], weights=[8, 1, 1])[0]
@@ -138,5 +142,14 @@ def build(context: Context) -> list[Target]:
             user=MEMBER_EMAIL,
             expect_text="<mark>",
             max_p50_ratio=20,
+            max_cold_ratio=8,
+        ),
+        Target(
+            "library search common word",
+            f"/library?q={COMMON_WORD}",
+            user=MEMBER_EMAIL,
+            expect_text="<mark>",
+            max_p50_ratio=20,
+            max_cold_ratio=12,
         ),
     ]
