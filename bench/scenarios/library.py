@@ -1,10 +1,12 @@
-"""The library's pages: its home (the newest documents) and a full-text search, at 20,000 documents
-with extracted text, loaded by a member of an embassy (so the visibility rules are in the queries)."""
+"""The library's pages: its home (the newest documents), a collection, a document and full-text
+searches for a rare and a common word, at 20,000 documents with extracted text, loaded by a member
+of an embassy (so the visibility rules are in the queries)."""
 
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from markupsafe import escape
 from sqlalchemy import insert
 
 from scenarios import Context, Target
@@ -134,8 +136,21 @@ def build(context: Context) -> list[Target]:
     db.session.execute(insert(DocumentVersion), versions)
     db.session.execute(insert(SearchEntry), entries)  # the FTS index follows by trigger
     db.session.commit()
+    shown = next(document for document in documents if document["visibility"] == "members")
     return [
         Target("library home", "/library", user=MEMBER_EMAIL, expect_text="Shared library"),
+        Target(
+            "library collection",
+            f"/library/collections/{collections[0].id}",
+            user=MEMBER_EMAIL,
+            expect_text=collections[0].name,
+        ),
+        Target(
+            "library document",
+            f"/library/documents/{shown['id']}",
+            user=MEMBER_EMAIL,
+            expect_text=str(escape(shown["title"])),
+        ),
         Target(
             "library search",
             f"/library?q={RARE_WORD}",

@@ -83,7 +83,14 @@ def _document(document_id: int) -> Document:
     document = db.session.scalar(
         select(Document)
         .where(Document.id == document_id)
-        .options(selectinload(Document.shared_with), selectinload(Document.tags))
+        .options(
+            selectinload(Document.shared_with),
+            selectinload(Document.tags),
+            # What the document page shows around it: one query rather than one each.
+            joinedload(Document.collection),
+            joinedload(Document.organization),
+            joinedload(Document.uploaded_by),
+        )
     )
     if document is None or not can(current_user, "document.view", document):
         abort(404)
@@ -115,12 +122,13 @@ def _collection_choices(collections: list[Collection]) -> list[tuple[int, str]]:
 
 
 def _organization_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Organization.id, Organization.name)
-        .where(Organization.active.is_(True))
-        .order_by(Organization.name)
+    return list(
+        db.session.execute(
+            select(Organization.id, Organization.name)
+            .where(Organization.active.is_(True))
+            .order_by(Organization.name)
+        ).tuples()
     )
-    return [(row.id, row.name) for row in rows]
 
 
 def _roundtable_choices() -> list[tuple[int | None, str]]:
@@ -173,9 +181,7 @@ def _filter_form(collections: list[Collection]) -> FilterForm:
 def _listing(filters: queries.Filters):
     """A page of documents, walked in the order's index until the page is full; the count stops
     a little past the page (see CappedPagination)."""
-    query = queries.document_list(current_user, filters).options(
-        joinedload(Document.organization), joinedload(Document.collection)
-    )
+    query = queries.document_list(current_user, filters).options(joinedload(Document.organization))
     return paginate_capped(query, current_app.config["PER_PAGE"], count=query.with_only_columns(Document.id))
 
 
