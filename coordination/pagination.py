@@ -1,4 +1,4 @@
-"""Pagination that fetches a page and the total in one query (a window count), for busy lists."""
+"""Pagination for busy lists: a window count (page and total in one query), or a capped count."""
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
@@ -35,3 +35,46 @@ class WindowPagination(Pagination):
 def paginate_rows(query: Select, per_page: int) -> WindowPagination:
     """A page of `query`'s rows; the page number comes from the request's `page` argument."""
     return WindowPagination(select=query, page=page_number(), per_page=per_page, error_out=False)
+
+
+# How far past the current page a capped count goes before it says "more than".
+COUNT_STEP = 1000
+
+
+class CappedPagination(Pagination):
+    """Like `db.paginate`, with a count that stops a little past the page.
+
+    A count of every row walks every row (in a search, every match) on each page; past
+    COUNT_STEP rows beyond the page the exact figure tells a reader nothing more. Then `total` is
+    that bound, `more` is true ("more than 1000 documents"), and the pages up to it are offered,
+    including a next page.
+    """
+
+    more = False
+
+    def _query_items(self) -> list:
+        query: Select = self._query_args["select"]
+        return list(db.session.scalars(query.limit(self.per_page).offset(self._query_offset)))
+
+    def _query_count(self) -> int:
+        bound = COUNT_STEP * ((self._query_offset + self.per_page) // COUNT_STEP + 1)
+        counted: Select = self._query_args["counted"]
+        total = db.session.scalar(
+            select(func.count()).select_from(counted.order_by(None).limit(bound + 1).subquery())
+        )
+        if total > bound:
+            self.more = True
+            return bound
+        return total
+
+
+def paginate_capped(query: Select, per_page: int, count: Select | None = None) -> CappedPagination:
+    """A page of `query`'s objects and a capped count of `count` (by default the same query, which
+    may select fewer columns or skip what only the order needs)."""
+    return CappedPagination(
+        select=query,
+        counted=query if count is None else count,
+        page=page_number(),
+        per_page=per_page,
+        error_out=False,
+    )

@@ -1,10 +1,12 @@
-"""The library's pages: its home (the newest documents) and a full-text search, at 20,000 documents
-with extracted text, loaded by a member of an embassy (so the visibility rules are in the queries)."""
+"""The library's pages: its home (the newest documents), a collection, a document and full-text
+searches for a rare and a common word, at 20,000 documents with extracted text, loaded by a member
+of an embassy (so the visibility rules are in the queries)."""
 
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from markupsafe import escape
 from sqlalchemy import insert
 
 from scenarios import Context, Target
@@ -61,6 +63,8 @@ WORDS = [
 ]
 # One word in about 2% of the documents: what a reader would search for.
 RARE_WORD = "reintegration"
+# One word in every other document: a search whose matches must not all be ranked and counted.
+COMMON_WORD = "migration"
 
 
 def build(context: Context) -> list[Target]:
@@ -89,6 +93,8 @@ def build(context: Context) -> list[Target]:
         words = [rng.choice(WORDS) for _ in range(rng.randint(60, 240))]
         if rng.random() < 0.02:
             words.insert(rng.randrange(len(words)), RARE_WORD)
+        if number % 2:
+            words.append(COMMON_WORD)  # without a draw from `rng`: the other scenarios' data stay
         text = " ".join(words)
         title = " ".join(rng.sample(WORDS, 3)).capitalize() + f" {number}"
         visibility = rng.choices(["members", "organizations", "organizers"], weights=[8, 1, 1])[0]
@@ -130,13 +136,35 @@ def build(context: Context) -> list[Target]:
     db.session.execute(insert(DocumentVersion), versions)
     db.session.execute(insert(SearchEntry), entries)  # the FTS index follows by trigger
     db.session.commit()
+    shown = next(document for document in documents if document["visibility"] == "members")
     return [
         Target("library home", "/library", user=MEMBER_EMAIL, expect_text="Shared library"),
+        Target(
+            "library collection",
+            f"/library/collections/{collections[0].id}",
+            user=MEMBER_EMAIL,
+            expect_text=collections[0].name,
+        ),
+        Target(
+            "library document",
+            f"/library/documents/{shown['id']}",
+            user=MEMBER_EMAIL,
+            expect_text=str(escape(shown["title"])),
+        ),
         Target(
             "library search",
             f"/library?q={RARE_WORD}",
             user=MEMBER_EMAIL,
             expect_text="<mark>",
             max_p50_ratio=20,
+            max_cold_ratio=8,
+        ),
+        Target(
+            "library search common word",
+            f"/library?q={COMMON_WORD}",
+            user=MEMBER_EMAIL,
+            expect_text="<mark>",
+            max_p50_ratio=20,
+            max_cold_ratio=12,
         ),
     ]

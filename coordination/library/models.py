@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.auth.models import User
@@ -54,6 +54,15 @@ class Document(db.Model):
         CheckConstraint("status IN ('checking', 'published', 'review')", name="status"),
         CheckConstraint("sdg IS NULL OR (sdg BETWEEN 1 AND 17)", name="sdg_range"),
         Index("ix_documents_listing", "deleted_at", "created_at"),
+        # The lists' default order, walked until a page is full: PostgreSQL cannot order by the index
+        # above under "deleted_at IS NULL", so it sorted every live document for each page.
+        Index(
+            "ix_documents_live_newest",
+            "created_at",
+            "id",
+            sqlite_where=text("deleted_at IS NULL"),
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload
 from coordination.extensions import db
 from coordination.library import queries
 from coordination.library.models import Document, SearchEntry
-from coordination.pagination import paginate_rows
+from coordination.pagination import paginate_capped
 
 FTS_TABLE = "library_fts"
 BODY_LIMIT = 200_000  # characters indexed per document: a tsvector holds at most 1 MB
@@ -97,30 +97,50 @@ def _highlight(snippet: str | None) -> Markup:
     return Markup(html.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S704 - escaped above
 
 
-def _match(terms: list[str]):
-    """(the ranked matches as a subquery of document_id and rank, best first by `rank`'s order)."""
+def _fts_match(terms: list[str]):
+    """SQLite: the FTS condition for documents holding every term."""
+    return literal_column(FTS_TABLE).op("MATCH")(" ".join(f'"{term}"' for term in terms))
+
+
+def _tsquery(terms: list[str]):
+    return func.plainto_tsquery("simple", " ".join(terms))
+
+
+def _ranked(terms: list[str]):
+    """The matches as (document_id, rank), better first by ascending `rank`: each match is ranked,
+    since any of them may be the best, so this is the search's one costly part."""
     if db.engine.dialect.name == "postgresql":
-        tsquery = func.plainto_tsquery("simple", " ".join(terms))
         vector = literal_column("document_search.search_vector")
-        matches = (
+        tsquery = _tsquery(terms)
+        return (
             select(
                 SearchEntry.document_id.label("document_id"), (-func.ts_rank(vector, tsquery)).label("rank")
             )
             .where(vector.op("@@")(tsquery))
             .subquery("matches")
         )
-    else:
-        fts = table(FTS_TABLE, column("rowid"))
-        fts_name = literal_column(FTS_TABLE)
-        # bm25 is lower for better matches; the title weighs ten times the rest.
-        matches = (
-            select(fts.c.rowid.label("document_id"), func.bm25(fts_name, 10.0, 1.0).label("rank"))
-            .select_from(fts)
-            .where(fts_name.op("MATCH")(" ".join(f'"{term}"' for term in terms)))
-            .cte("matches")
-            .prefix_with("MATERIALIZED")
+    fts = table(FTS_TABLE, column("rowid"))
+    bm25 = func.bm25(literal_column(FTS_TABLE), 10.0, 1.0)
+    # bm25 is lower for better matches; the title weighs ten times the rest. Materialized so that
+    # bm25 runs once per match inside the FTS scan, whatever the join order the filters suggest.
+    return (
+        select(fts.c.rowid.label("document_id"), bm25.label("rank"))
+        .select_from(fts)
+        .where(_fts_match(terms))
+        .cte("matches")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _matching(query: Select, terms: list[str]) -> Select:
+    """`query` (over Document) narrowed to the matches, unranked: for counting them."""
+    if db.engine.dialect.name == "postgresql":
+        vector = literal_column("document_search.search_vector")
+        return query.join(SearchEntry, SearchEntry.document_id == Document.id).where(
+            vector.op("@@")(_tsquery(terms))
         )
-    return matches
+    fts = table(FTS_TABLE, column("rowid"))
+    return query.join(fts, fts.c.rowid == Document.id).where(_fts_match(terms))
 
 
 def search_query(user, text: str, filters: queries.Filters) -> Select | None:
@@ -128,7 +148,7 @@ def search_query(user, text: str, filters: queries.Filters) -> Select | None:
     terms = words(text)
     if not terms:
         return None
-    matches = _match(terms)
+    matches = _ranked(terms)
     query = (
         select(Document)
         .join(matches, matches.c.document_id == Document.id)
@@ -137,13 +157,19 @@ def search_query(user, text: str, filters: queries.Filters) -> Select | None:
     return queries.apply_filters(query.where(queries.visible_to(user)), filters)
 
 
+def count_query(user, text: str, filters: queries.Filters) -> Select:
+    """The documents `search_query` finds, without their rank: what the page count walks."""
+    query = _matching(select(Document.id), words(text)).where(queries.visible_to(user))
+    return queries.apply_filters(query, filters)
+
+
 def snippets(document_ids: list[int], text: str) -> dict[int, Markup]:
     """Highlighted passages of the given documents for `text`: computed for one page only."""
     terms = words(text)
     if not document_ids or not terms:
         return {}
     if db.engine.dialect.name == "postgresql":
-        tsquery = func.plainto_tsquery("simple", " ".join(terms))
+        tsquery = _tsquery(terms)
         options = (
             f"StartSel={_START}, StopSel={_STOP}, MaxWords=24, MinWords=10, MaxFragments=2, "
             "FragmentDelimiter= … "
@@ -156,13 +182,10 @@ def snippets(document_ids: list[int], text: str) -> dict[int, Markup]:
         )
     else:
         fts = table(FTS_TABLE, column("rowid"))
-        fts_name = literal_column(FTS_TABLE)
         rows = db.session.execute(
-            select(fts.c.rowid, func.snippet(fts_name, -1, _START, _STOP, " … ", 16))
+            select(fts.c.rowid, func.snippet(literal_column(FTS_TABLE), -1, _START, _STOP, " … ", 16))
             .select_from(fts)
-            .where(
-                fts_name.op("MATCH")(" ".join(f'"{term}"' for term in terms)), fts.c.rowid.in_(document_ids)
-            )
+            .where(_fts_match(terms), fts.c.rowid.in_(document_ids))
         )
     return {document_id: _highlight(snippet) for document_id, snippet in rows}
 
@@ -172,9 +195,11 @@ def search(user, text: str, filters: queries.Filters, per_page: int):
     query = search_query(user, text, filters)
     if query is None:
         return None
-    page = paginate_rows(query.options(joinedload(Document.organization)), per_page)
-    passages = snippets([row.Document.id for row in page.items], text)
-    page.hits = [Hit(row.Document, passages.get(row.Document.id, Markup(""))) for row in page.items]
+    page = paginate_capped(
+        query.options(joinedload(Document.organization)), per_page, count=count_query(user, text, filters)
+    )
+    passages = snippets([document.id for document in page.items], text)
+    page.hits = [Hit(document, passages.get(document.id, Markup(""))) for document in page.items]
     return page
 
 

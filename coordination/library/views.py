@@ -13,20 +13,17 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, attach_error, run_rule
-from coordination.fragments import current_token, fragments
 from coordination.library import bp, queries, rules, search, storage
 from coordination.library.filetypes import KINDS
 from coordination.library.forms import (
@@ -39,7 +36,6 @@ from coordination.library.forms import (
     UploadForm,
     VersionForm,
 )
-from coordination.library.freshness import AREA as LIBRARY_AREA
 from coordination.library.models import (
     Collection,
     Comment,
@@ -51,6 +47,7 @@ from coordination.library.models import (
 )
 from coordination.library.policy import TRASH_DAYS
 from coordination.mail.outbox import send_due
+from coordination.pagination import paginate_capped
 from coordination.policy import can, require
 from coordination.roundtables.models import Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
@@ -86,7 +83,14 @@ def _document(document_id: int) -> Document:
     document = db.session.scalar(
         select(Document)
         .where(Document.id == document_id)
-        .options(selectinload(Document.shared_with), selectinload(Document.tags))
+        .options(
+            selectinload(Document.shared_with),
+            selectinload(Document.tags),
+            # What the document page shows around it: one query rather than one each.
+            joinedload(Document.collection),
+            joinedload(Document.organization),
+            joinedload(Document.uploaded_by),
+        )
     )
     if document is None or not can(current_user, "document.view", document):
         abort(404)
@@ -108,23 +112,23 @@ def _collection(collection_id: int) -> Collection:
 # Choices of the forms.
 
 
-def _collection_choices() -> list[tuple[int, str]]:
-    collections = db.session.scalars(select(Collection).order_by(Collection.name)).all()
-    tops = [c for c in collections if c.parent_id is None]
+def _collection_choices(collections: list[Collection]) -> list[tuple[int, str]]:
+    """Each top-level collection followed by its sub-collections, from every collection by name."""
     choices = []
-    for top in tops:
+    for top in (c for c in collections if c.parent_id is None):
         choices.append((top.id, top.name))
         choices.extend((child.id, f"— {child.name}") for child in collections if child.parent_id == top.id)
     return choices
 
 
 def _organization_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Organization.id, Organization.name)
-        .where(Organization.active.is_(True))
-        .order_by(Organization.name)
+    return list(
+        db.session.execute(
+            select(Organization.id, Organization.name)
+            .where(Organization.active.is_(True))
+            .order_by(Organization.name)
+        ).tuples()
     )
-    return [(row.id, row.name) for row in rows]
 
 
 def _roundtable_choices() -> list[tuple[int | None, str]]:
@@ -143,9 +147,12 @@ def _document_choices(form) -> None:
     form.organizations.choices = _organization_choices()
 
 
-def _filters(form: FilterForm) -> queries.Filters:
-    filters = queries.Filters(
+def _filters(form: FilterForm, collections: list[Collection]) -> queries.Filters:
+    return queries.Filters(
         collection_id=form.collection.data,
+        collection_ids=[
+            c.id for c in collections if form.collection.data and c.parent_id == form.collection.data
+        ],
         service_area=form.service_area.data or None,
         sdg=form.sdg.data,
         language=form.language.data or None,
@@ -157,32 +164,12 @@ def _filters(form: FilterForm) -> queries.Filters:
         until=form.until.data,
         sort=form.sort.data or "newest",
     )
-    if filters.collection_id:
-        filters.collection_ids = list(
-            db.session.scalars(select(Collection.id).where(Collection.parent_id == filters.collection_id))
-        )
-    return filters
 
 
-def organization_options(selected: int | None) -> Markup:
-    """The organization filter's <option>s: rendered once per directory state and language (the
-    38 embassies and partners make it the page's largest part), then marked with the choice."""
-    html = fragments.get_or_render(
-        DIRECTORY_AREA,
-        ("library-organization-options", str(get_locale())),
-        lambda: render_template("library/_organization_options.html", organizations=_organization_choices()),
-    )
-    if selected:
-        value = f'value="{int(selected)}"'
-        html = Markup(str(html).replace(value, f"{value} selected", 1))  # noqa: S704 - rendered by Jinja
-    return html
-
-
-def _filter_form() -> FilterForm:
+def _filter_form(collections: list[Collection]) -> FilterForm:
     form = FilterForm(request.args, meta={"csrf": False})
-    form.collection.choices = [(None, _("All")), *_collection_choices()]
-    # Rendered from organization_options(); the value is checked to be a number only.
-    form.organization.choices = None
+    form.collection.choices = [(None, _("All")), *_collection_choices(collections)]
+    form.organization.choices = [(None, _("All")), *_organization_choices()]
     form.roundtable.choices = _roundtable_choices()
     if not form.validate():
         # A mistyped date or number is dropped rather than refused: the list still shows.
@@ -191,132 +178,57 @@ def _filter_form() -> FilterForm:
     return form
 
 
-def _listing_html(filters: queries.Filters) -> Markup | None:
-    """The list of documents, kept between requests while the library and the directory are unchanged.
-
-    Keyed by the reader (what they may see depends on their role, organization and own uploads),
-    their language and the whole query string. Sorting by downloads is not kept: download counts
-    change without a flush of the documents.
-    """
-    if filters.sort == "downloads":
-        return None
-    key = (
-        "library-list",
-        str(get_locale()),
-        current_user.id,
-        current_user.role,
-        current_user.organization_id,
-        current_token(DIRECTORY_AREA),
-        request.path,
-        tuple(sorted(request.args.items(multi=True))),
-    )
-    return fragments.get_or_render(
-        LIBRARY_AREA,
-        key,
-        lambda: render_template("library/_list.html", page=_listing(filters), query_text=""),
-    )
-
-
 def _listing(filters: queries.Filters):
-    """A page of documents: walked in index order until the page is full, then counted apart.
-
-    A window count would make the database sort every visible document for each page.
-    """
-    query = queries.document_list(current_user, filters).options(
-        joinedload(Document.organization), joinedload(Document.collection)
-    )
-    return db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False, count=True)
+    """A page of documents, walked in the order's index until the page is full; the count stops
+    a little past the page (see CappedPagination)."""
+    query = queries.document_list(current_user, filters).options(joinedload(Document.organization))
+    return paginate_capped(query, current_app.config["PER_PAGE"], count=query.with_only_columns(Document.id))
 
 
 # Browsing and search.
 
 
-def _roundtables_state() -> tuple:
-    """Changes whenever the roundtable filter's choices may (roundtables have no cache token)."""
-    return tuple(db.session.execute(select(func.count(Roundtable.id), func.max(Roundtable.updated_at))).one())
+def _library_page(current: Collection | None):
+    """The library home (`current` None) or a collection: its sub-collections, the filters, and
+    the documents or the hits of a search."""
+    collections = db.session.scalars(select(Collection).order_by(Collection.name)).all()
+    form = _filter_form(collections)
+    if current is not None:
+        form.collection.data = current.id
+    filters = _filters(form, collections)
+    query_text = (form.q.data or "").strip()
+    if query_text:
+        page = search.search(current_user, query_text, filters, current_app.config["PER_PAGE"])
+    else:
+        page = _listing(filters)
+    following = current is not None and db.session.scalar(
+        select(Follow.id).where(Follow.user_id == current_user.id, Follow.collection_id == current.id)
+    )
+    parent_id = current.id if current is not None else None
+    return render_template(
+        "library/index.html",
+        form=form,
+        page=page,
+        query_text=query_text,
+        collections=[c for c in collections if c.parent_id == parent_id],
+        collection=current,
+        following=following,
+        follow_form=FollowForm(),
+    )
 
 
 @bp.get("/library")
 @login_required
 def index():
     require(current_user, "library.view")
-    if not (request.args.get("q") or "").strip() and request.args.get("sort") != "downloads":
-        # The home without a search: the same for a reader until a document, the directory or a
-        # roundtable changes, so kept whole (it holds no form with a CSRF token).
-        key = (
-            "library-home",
-            str(get_locale()),
-            current_user.id,
-            current_user.role,
-            current_user.organization_id,
-            current_token(DIRECTORY_AREA),
-            _roundtables_state(),
-            tuple(sorted(request.args.items(multi=True))),
-        )
-        content = fragments.get_or_render(LIBRARY_AREA, key, lambda: _index_content(render_page=False))
-        return render_template("library/index.html", content=content, collection=None)
-    return _index_content(render_page=True)
-
-
-def _index_content(render_page: bool):
-    """The library home, as a whole page or as the part below the navigation."""
-    form = _filter_form()
-    filters = _filters(form)
-    collections = db.session.scalars(
-        select(Collection)
-        .where(Collection.parent_id.is_(None))
-        .options(selectinload(Collection.children))
-        .order_by(Collection.name)
-    ).all()
-    query_text = (form.q.data or "").strip()
-    list_html = None
-    if query_text:
-        page = search.search(current_user, query_text, filters, current_app.config["PER_PAGE"])
-    else:
-        list_html = _listing_html(filters)
-        page = None if list_html is not None else _listing(filters)
-    return render_template(
-        "library/index.html" if render_page else "library/_index_content.html",
-        form=form,
-        page=page,
-        list_html=list_html,
-        query_text=query_text,
-        collections=collections,
-        collection=None,
-        organization_options=organization_options(form.organization.data),
-    )
+    return _library_page(None)
 
 
 @bp.get("/library/collections/<int:collection_id>")
 @login_required
 def collection(collection_id: int):
     require(current_user, "library.view")
-    current = _collection(collection_id)
-    form = _filter_form()
-    form.collection.data = current.id
-    filters = _filters(form)
-    query_text = (form.q.data or "").strip()
-    list_html = None
-    if query_text:
-        page = search.search(current_user, query_text, filters, current_app.config["PER_PAGE"])
-    else:
-        list_html = _listing_html(filters)
-        page = None if list_html is not None else _listing(filters)
-    following = db.session.scalar(
-        select(Follow.id).where(Follow.user_id == current_user.id, Follow.collection_id == current.id)
-    )
-    return render_template(
-        "library/index.html",
-        form=form,
-        page=page,
-        list_html=list_html,
-        query_text=query_text,
-        collections=current.children,
-        collection=current,
-        following=following,
-        follow_form=FollowForm(),
-        organization_options=organization_options(form.organization.data),
-    )
+    return _library_page(_collection(collection_id))
 
 
 @bp.route("/library/collections/new", methods=["GET", "POST"])

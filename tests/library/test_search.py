@@ -90,6 +90,34 @@ def test_markup_in_a_document_never_reaches_the_snippet_unescaped(client, member
     assert "<mark>clinicword</mark>" in page  # the snippet is there, escaped (PostgreSQL drops the tag)
 
 
+@pytest.mark.parametrize("query", ["clinic", ""])
+def test_a_long_list_says_more_than_its_bound_and_still_pages_through_everything(
+    app, client, member, organizer, collection, monkeypatch, query
+):
+    from coordination import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_STEP", 4)
+    monkeypatch.setitem(app.config, "PER_PAGE", 2)
+    titles = {f"Clinic guide {number}" for number in range(7)}
+    for title in sorted(titles):
+        make_document(member, collection, title=title, text="clinic hours")
+    make_document(organizer, collection, title="Clinic audit", text="clinic", visibility="organizers")
+    login(client, member)
+
+    first = client.get("/library", query_string={"q": query}).get_data(as_text=True)
+    assert "More than 4 documents" in first and "page=2" in first
+    seen = []
+    for number in range(1, 5):
+        page = client.get("/library", query_string={"q": query, "page": number}).get_data(as_text=True)
+        seen += [title for title in titles if f"> {title}</a>" in page]
+        assert "Clinic audit" not in page
+    assert sorted(seen) == sorted(titles)  # each visible document once, the hidden one never
+    # From the third page on, the count reaches the end of the list: it is exact again.
+    assert "7 documents" in client.get("/library", query_string={"q": query, "page": 3}).get_data(
+        as_text=True
+    )
+
+
 VOCABULARY = [
     "health",
     "clinic",
