@@ -12,6 +12,7 @@ from coordination.audit.rules import record_event
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback import audience
 from coordination.feedback.freshness import mark_changed
 from coordination.feedback.models import (
     CHOICE_KINDS,
@@ -30,7 +31,6 @@ from coordination.inputs import has_control_characters, without_control_characte
 from coordination.policy import require
 from coordination.records import apply_changes
 from coordination.roundtables.models import Roundtable
-from coordination.roundtables.signals import roundtable_prepared
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
 
@@ -536,12 +536,27 @@ def copy_form(actor, form: FeedbackForm, roundtable=None) -> FeedbackForm:
     return copy
 
 
-@roundtable_prepared.connect
-def copy_forms_to_next_roundtable(roundtable, copy=None, actor=None, **_extra) -> None:
-    """The next roundtable of a series gets each of this one's feedback forms as a draft: same
-    settings and questions, no dates, no responses; the organizer reviews and publishes it."""
+def copy_forms_to_next_roundtable(actor, roundtable: Roundtable, copy: Roundtable) -> None:
+    """The next roundtable of a series (`copy`, prepared by the roundtables area) gets each of this
+    one's feedback forms as a draft: same settings and questions, no dates, no responses; the
+    organizer reviews and publishes it."""
     forms = db.session.scalars(
         select(FeedbackForm).where(FeedbackForm.roundtable_id == roundtable.id).order_by(FeedbackForm.id)
     ).all()
     for form in forms:
         copy_form(actor, form, roundtable=copy)
+
+
+def forms_to_answer(viewer, roundtable: Roundtable, now: datetime) -> list[tuple[FeedbackForm, bool]]:
+    """The roundtable's open forms whose audience includes `viewer`, each with whether the viewer
+    (or, for a form answered once per organization, their organization) has answered it; one query,
+    none for someone who is in no audience (an organizer)."""
+    if not audience.includes_anyone_like(viewer):
+        return []
+    rows = db.session.execute(
+        audience.forms_for(viewer)
+        .add_columns(audience.answered_by(viewer.id, viewer.organization_id))
+        .where(FeedbackForm.roundtable_id == roundtable.id)
+        .order_by(FeedbackForm.id)
+    ).all()
+    return [(form, bool(answered)) for form, answered in rows if form.state(now) == "open"]
