@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from coordination.audit.rules import record_event
+from coordination.auth.models import Role
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
@@ -549,14 +550,29 @@ def copy_forms_to_next_roundtable(actor, roundtable: Roundtable, copy: Roundtabl
 
 def forms_to_answer(viewer, roundtable: Roundtable, now: datetime) -> list[tuple[FeedbackForm, bool]]:
     """The roundtable's open forms whose audience includes `viewer`, each with whether the viewer
-    (or, for a form answered once per organization, their organization) has answered it; one query,
-    none for someone who is in no audience (an organizer)."""
-    if not audience.includes_anyone_like(viewer):
+    (or, for a form answered once per organization, their organization) has answered it.
+
+    The audience rule of `audience.forms_for`, with the viewer's organization's active flag read in
+    the same query rather than by loading the organization: one query, none for an organizer.
+    """
+    if not (
+        viewer.is_authenticated
+        and viewer.active
+        and viewer.role != Role.ORGANIZER
+        and viewer.organization_id is not None
+    ):
         return []
+    active_organization = exists().where(
+        Organization.id == viewer.organization_id, Organization.active.is_(True)
+    )
     rows = db.session.execute(
-        audience.forms_for(viewer)
-        .add_columns(audience.answered_by(viewer.id, viewer.organization_id))
-        .where(FeedbackForm.roundtable_id == roundtable.id)
+        select(FeedbackForm, audience.answered_by(viewer.id, viewer.organization_id))
+        .where(
+            FeedbackForm.roundtable_id == roundtable.id,
+            FeedbackForm.published_at.is_not(None),
+            audience.reaches(viewer.id, viewer.organization_id),
+            active_organization,
+        )
         .order_by(FeedbackForm.id)
     ).all()
     return [(form, bool(answered)) for form, answered in rows if form.state(now) == "open"]

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
@@ -42,7 +43,12 @@ def vocabularies():
 
 
 def _roundtable(roundtable_id: int) -> Roundtable:
-    roundtable = db.session.get(Roundtable, roundtable_id)
+    """The roundtable with its series and minutes (one query); 404 when the viewer may not see it."""
+    roundtable = db.session.scalar(
+        select(Roundtable)
+        .where(Roundtable.id == roundtable_id)
+        .options(joinedload(Roundtable.series), joinedload(Roundtable.minutes))
+    )
     if roundtable is None or not can(current_user, "roundtable.view", roundtable):
         abort(404)
     return roundtable
@@ -100,8 +106,6 @@ def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None =
         delegation=delegation,
         candidates=candidates,
         new_person_form=new_person_form or NewPersonForm(formdata=None),
-        agenda=rules.agenda_of(roundtable),
-        attending_organizations=rules_registrations.attending_organizations(roundtable),
         **event_page_context(current_user, roundtable),
     )
 

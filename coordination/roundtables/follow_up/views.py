@@ -27,7 +27,8 @@ from coordination.roundtables.follow_up.forms import (
     NoteForm,
 )
 from coordination.roundtables.models import ActionItemStatus, Roundtable
-from coordination.roundtables.rules import to_utc
+from coordination.roundtables.registrations import attending_organizations
+from coordination.roundtables.rules import agenda_of, to_utc
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 from coordination.timeutil import utcnow
 
@@ -377,8 +378,9 @@ def commitments():
 
 
 def event_page_context(viewer, roundtable: Roundtable) -> dict:
-    """What the event page shows of the follow-up, in a fixed number of queries."""
-    found = rules_minutes.minutes_of(roundtable)
+    """The event page's agenda, attendance and follow-up, in a fixed number of queries (the
+    roundtable comes with its minutes)."""
+    found = roundtable.minutes
     organizer_view = can(viewer, "minutes.read_comments", found)
     participant = (
         found is not None
@@ -387,15 +389,19 @@ def event_page_context(viewer, roundtable: Roundtable) -> dict:
         and rules_minutes.is_participant(viewer, roundtable)
     )
     published = actions.published(found)
+    # Chatham House: no attendance by organization next to the published minutes.
+    hide_attendance = published and found.chatham_house and not organizer_view
+    agenda = agenda_of(roundtable)
     return {
+        "agenda": agenda,
+        "attending_organizations": [] if hide_attendance else attending_organizations(roundtable),
         "follow_up": {
             "minutes": found,
             "show_minutes": published,
             "organizer_view": organizer_view,
             "participant": participant,
             "action_items": actions.items_of(roundtable) if organizer_view or published else [],
-            "matters_arising": actions.matters_arising_of(roundtable),
-            # Chatham House: no attendance by organization next to the published minutes.
-            "hide_attendance": published and found.chatham_house and not organizer_view,
-        }
+            "matters_arising": actions.matters_arising_of(roundtable) if agenda else {},
+            "hide_attendance": hide_attendance,
+        },
     }
