@@ -1,8 +1,9 @@
 """Column types shared by the areas' models."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
 
@@ -25,3 +26,23 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class StrEnumText(TypeDecorator):
+    """A StrEnum kept as its plain value in a VARCHAR column and read back as the enum's member,
+    so that the column needs no migration and code and templates reach the member's properties."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int):
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: str | None, dialect) -> str | None:
+        # Not checked here: the column's CHECK constraint refuses an unknown value, and a query that
+        # compares with one finds nothing.
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: str | None, dialect) -> StrEnum | None:
+        return None if value is None else self.enum(value)

@@ -13,7 +13,7 @@ from coordination.feedback.models import FeedbackForm, FeedbackRespondent
 from coordination.feedback.rules import timezone_of
 from coordination.mail.outbox import queue_mail
 from coordination.policy import require
-from coordination.roundtables.signals import roundtable_completed
+from coordination.roundtables.models import Roundtable
 from coordination.timeutil import utcnow
 
 
@@ -63,8 +63,7 @@ def remind_non_respondents(actor, form: FeedbackForm) -> list[str]:
     return sent
 
 
-@roundtable_completed.connect
-def invite_when_roundtable_completed(roundtable, actor=None, **_extra) -> None:
+def invite_when_roundtable_completed(actor, roundtable: Roundtable) -> None:
     """A roundtable's published forms not mailed yet go to their audience when it is marked completed."""
     forms = db.session.scalars(
         select(FeedbackForm).where(

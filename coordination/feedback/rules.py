@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, func, select
 
 from coordination.audit.rules import record_event
+from coordination.auth.models import Role
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback import audience
 from coordination.feedback.freshness import mark_changed
 from coordination.feedback.models import (
     CHOICE_KINDS,
@@ -30,7 +32,6 @@ from coordination.inputs import has_control_characters, without_control_characte
 from coordination.policy import require
 from coordination.records import apply_changes
 from coordination.roundtables.models import Roundtable
-from coordination.roundtables.signals import roundtable_prepared
 from coordination.taxonomy import SERVICE_AREAS
 from coordination.timeutil import utcnow
 
@@ -529,12 +530,42 @@ def copy_form(actor, form: FeedbackForm, roundtable=None) -> FeedbackForm:
     return copy
 
 
-@roundtable_prepared.connect
-def copy_forms_to_next_roundtable(roundtable, copy=None, actor=None, **_extra) -> None:
-    """The next roundtable of a series gets each of this one's feedback forms as a draft: same
-    settings and questions, no dates, no responses; the organizer reviews and publishes it."""
+def copy_forms_to_next_roundtable(actor, roundtable: Roundtable, copy: Roundtable) -> None:
+    """The next roundtable of a series (`copy`, prepared by the roundtables area) gets each of this
+    one's feedback forms as a draft: same settings and questions, no dates, no responses; the
+    organizer reviews and publishes it."""
     forms = db.session.scalars(
         select(FeedbackForm).where(FeedbackForm.roundtable_id == roundtable.id).order_by(FeedbackForm.id)
     ).all()
     for form in forms:
         copy_form(actor, form, roundtable=copy)
+
+
+def forms_to_answer(viewer, roundtable: Roundtable, now: datetime) -> list[tuple[FeedbackForm, bool]]:
+    """The roundtable's open forms whose audience includes `viewer`, each with whether the viewer
+    (or, for a form answered once per organization, their organization) has answered it.
+
+    The audience rule of `audience.forms_for`, with the viewer's organization's active flag read in
+    the same query rather than by loading the organization: one query, none for an organizer.
+    """
+    if not (
+        viewer.is_authenticated
+        and viewer.active
+        and viewer.role != Role.ORGANIZER
+        and viewer.organization_id is not None
+    ):
+        return []
+    active_organization = exists().where(
+        Organization.id == viewer.organization_id, Organization.active.is_(True)
+    )
+    rows = db.session.execute(
+        select(FeedbackForm, audience.answered_by(viewer.id, viewer.organization_id))
+        .where(
+            FeedbackForm.roundtable_id == roundtable.id,
+            FeedbackForm.published_at.is_not(None),
+            audience.reaches(viewer.id, viewer.organization_id),
+            active_organization,
+        )
+        .order_by(FeedbackForm.id)
+    ).all()
+    return [(form, bool(answered)) for form, answered in rows if form.state(now) == "open"]

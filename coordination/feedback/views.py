@@ -64,24 +64,6 @@ def vocabularies():
     }
 
 
-@bp.app_template_global()
-def feedback_forms_for(roundtable: Roundtable) -> list[tuple[FeedbackForm, bool]]:
-    """The open forms of a roundtable that the viewer may answer, each with whether the viewer
-    (or, for a form answered once per organization, their organization) has answered it."""
-    viewer = current_user._get_current_object()
-    rows = db.session.execute(
-        select(FeedbackForm, audience.answered_by(viewer.id, viewer.organization_id))
-        .where(FeedbackForm.roundtable_id == roundtable.id, FeedbackForm.published_at.is_not(None))
-        .order_by(FeedbackForm.id)
-    ).all()
-    now = utcnow()
-    return [
-        (form, bool(answered))
-        for form, answered in rows
-        if form.state(now) == "open" and can(viewer, "feedback_form.answer", form)
-    ]
-
-
 def _form(form_id: int) -> FeedbackForm:
     form = db.session.scalar(
         select(FeedbackForm)

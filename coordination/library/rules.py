@@ -16,7 +16,7 @@ from coordination.audit.rules import record_event
 from coordination.auth.models import User
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.library import extraction, filetypes, search, storage
+from coordination.library import extraction, filetypes, queries, search, storage
 from coordination.library.models import (
     Collection,
     Comment,
@@ -242,6 +242,18 @@ def update_document(
     db.session.flush()
     reindex(document)
     record_event(user, "library.document.edit", document)
+
+
+def documents_of_roundtable(viewer, roundtable, limit: int = 50) -> list[Document]:
+    """The documents linked to `roundtable` that `viewer` may see, by title (one query)."""
+    return list(
+        db.session.scalars(
+            select(Document)
+            .where(Document.roundtable_id == roundtable.id, queries.visible_to(viewer))
+            .order_by(Document.title)
+            .limit(limit)
+        )
+    )
 
 
 def latest_versions(document: Document) -> dict[str, DocumentVersion]:

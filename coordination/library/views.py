@@ -65,17 +65,6 @@ def vocabularies():
     }
 
 
-@bp.app_template_global()
-def library_documents_for(roundtable) -> list:
-    """The documents linked to `roundtable` that the viewer may see (one query), for its event page."""
-    return db.session.scalars(
-        select(Document)
-        .where(Document.roundtable_id == roundtable.id, queries.visible_to(current_user))
-        .order_by(Document.title)
-        .limit(50)
-    ).all()
-
-
 # Loading with the permission check: hidden records answer 404.
 
 

@@ -15,7 +15,7 @@ from coordination.i18n import current_language
 from coordination.inputs import page_number
 from coordination.policy import can, require
 from coordination.reports import bp, engagement, record
-from coordination.roundtables.follow_up.actions import STATUS_LABELS as ACTION_STATUS_LABELS
+from coordination.roundtables.models import ActionItemStatus
 from coordination.spreadsheets import to_csv, to_xlsx
 from coordination.taxonomy import SDGS
 from coordination.timeutil import utcnow
@@ -118,7 +118,7 @@ def _render_dashboard(sort: str, descending: bool, page: int, now) -> str:
         sdg_names=SDGS,
         statuses=STATUS_ORDER,
         action_statuses=ACTION_STATUSES,
-        action_status_labels=ACTION_STATUS_LABELS,
+        action_status_labels={status.value: status.label for status in ActionItemStatus},
         kind_labels=KIND_LABELS,
         country_name=country_name,
     )

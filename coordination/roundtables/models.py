@@ -4,11 +4,13 @@ import secrets
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from coordination.auth.models import User
-from coordination.dbtypes import UTCDateTime
+from coordination.dbtypes import StrEnumText, UTCDateTime
 from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.timeutil import utcnow
@@ -264,10 +266,25 @@ class MinutesComment(db.Model):
 
 
 class ActionItemStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-    DROPPED = "dropped"
+    """Where an action item stands: the value is what the `status` column holds, the label what a
+    reader sees (in their language)."""
+
+    OPEN = "open", _l("Open")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    DONE = "done", _l("Done")
+    DROPPED = "dropped", _l("Dropped")
+
+    _label: LazyString
+
+    def __new__(cls, value: str, label: LazyString):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member._label = label
+        return member
+
+    @property
+    def label(self) -> LazyString:
+        return self._label
 
 
 class ActionItem(db.Model):
@@ -288,7 +305,9 @@ class ActionItem(db.Model):
     )
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(12), default=ActionItemStatus.OPEN, index=True)
+    status: Mapped[ActionItemStatus] = mapped_column(
+        StrEnumText(ActionItemStatus, 12), default=ActionItemStatus.OPEN, index=True
+    )
     sdg: Mapped[int | None] = mapped_column()
     service_area: Mapped[str | None] = mapped_column(String(40))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -316,7 +335,7 @@ class ActionItemNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     # The status the note set, when it changed it.
-    status: Mapped[str | None] = mapped_column(String(12))
+    status: Mapped[ActionItemStatus | None] = mapped_column(StrEnumText(ActionItemStatus, 12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action_item: Mapped[ActionItem] = relationship(back_populates="notes")

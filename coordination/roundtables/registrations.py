@@ -63,12 +63,13 @@ def invitable_organizations(roundtable: Roundtable) -> list[Organization]:
 
 
 def invitation_for(roundtable: Roundtable, organization_id: int | None) -> Invitation | None:
+    """The organization's invitation to the roundtable, with the organization (one query)."""
     if organization_id is None:
         return None
     return db.session.scalar(
-        select(Invitation).where(
-            Invitation.roundtable_id == roundtable.id, Invitation.organization_id == organization_id
-        )
+        select(Invitation)
+        .where(Invitation.roundtable_id == roundtable.id, Invitation.organization_id == organization_id)
+        .options(joinedload(Invitation.organization))
     )
 
 

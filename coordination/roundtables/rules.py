@@ -4,18 +4,19 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from coordination.audit.rules import record_event
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
+from coordination.feedback import invitations as feedback_invitations
+from coordination.feedback import rules as feedback_rules
 from coordination.policy import can, require
 from coordination.records import apply_changes
 from coordination.roundtables.follow_up.actions import carry_matters_arising
 from coordination.roundtables.models import AgendaItem, Invitation, Roundtable, RoundtableStatus, Series
 from coordination.roundtables.registrations import mail_registrants
-from coordination.roundtables.signals import roundtable_completed, roundtable_prepared
 
 ROUNDTABLE_FIELDS = (
     "title", "description", "starts_at", "ends_at", "timezone", "venue", "online_url", "languages",
@@ -23,6 +24,8 @@ ROUNDTABLE_FIELDS = (
 )  # fmt: skip
 # A change to one of these changes registrants' calendars.
 CALENDAR_FIELDS = {"starts_at", "ends_at", "timezone", "venue", "online_url"}
+UPCOMING_PER_PAGE = 20
+PAST_SHOWN = 50
 
 
 def to_utc(local: datetime | None, timezone: str) -> datetime | None:
@@ -47,14 +50,20 @@ def visible_roundtables(viewer):
     return query
 
 
-def upcoming_and_past(viewer, now: datetime) -> tuple[list[Roundtable], list[Roundtable]]:
-    """Roundtables not yet ended (soonest first) and ended ones (latest first)."""
-    query = visible_roundtables(viewer)
-    upcoming = db.session.scalars(query.where(Roundtable.ends_at >= now).order_by(Roundtable.starts_at)).all()
-    past = db.session.scalars(
-        query.where(Roundtable.ends_at < now).order_by(Roundtable.starts_at.desc()).limit(50)
-    ).all()
-    return list(upcoming), list(past)
+def upcoming(viewer, now: datetime) -> Select:
+    """The select of the roundtables `viewer` may see that have not ended, soonest first (paged by
+    the caller, so that a long schedule costs no more than a short one)."""
+    return (
+        visible_roundtables(viewer)
+        .where(Roundtable.ends_at >= now)
+        .order_by(Roundtable.starts_at, Roundtable.id)
+    )
+
+
+def past(viewer, now: datetime, limit: int = PAST_SHOWN) -> list[Roundtable]:
+    """The latest `limit` roundtables `viewer` may see that have ended, latest first."""
+    query = visible_roundtables(viewer).where(Roundtable.ends_at < now)
+    return list(db.session.scalars(query.order_by(Roundtable.starts_at.desc()).limit(limit)))
 
 
 def _series(name: str | None) -> Series | None:
@@ -134,11 +143,12 @@ def publish_roundtable(actor, roundtable: Roundtable) -> None:
 
 
 def complete_roundtable(actor, roundtable: Roundtable) -> None:
-    """Mark a published roundtable as held."""
+    """Mark a published roundtable as held; its published feedback forms not mailed yet go to their
+    audience (queued in the same transaction)."""
     require(actor, "roundtable.complete", roundtable)
     roundtable.status = RoundtableStatus.COMPLETED
     record_event(actor, "roundtables.complete", roundtable)
-    roundtable_completed.send(roundtable, actor=actor)
+    feedback_invitations.invite_when_roundtable_completed(actor, roundtable)
 
 
 def cancel_roundtable(actor, roundtable: Roundtable, reason: str) -> None:
@@ -219,7 +229,7 @@ def move_agenda_item(actor, item: AgendaItem, step: int) -> None:
 
 def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
     """A new draft in the same series, a week later, with the settings, the agenda and (through
-    the feedback area) the feedback forms copied, and the series' pending action items listed
+    the feedback area's rule) the feedback forms copied, and the series' pending action items listed
     under "Matters arising".
 
     Its invitation page starts with the previous roundtable's organizations ticked
@@ -260,7 +270,7 @@ def prepare_next(actor, roundtable: Roundtable) -> Roundtable:
     db.session.add(copy)
     db.session.flush()
     carry_matters_arising(copy)
-    roundtable_prepared.send(roundtable, copy=copy, actor=actor)  # the feedback forms follow
+    feedback_rules.copy_forms_to_next_roundtable(actor, roundtable, copy)
     record_event(actor, "roundtables.prepare_next", copy, source=roundtable.id)
     return copy
 

@@ -4,22 +4,19 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
 from coordination.directory.countries import country_name
 from coordination.directory.forms import KIND_LABELS
-from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.directory.models import Organization
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
-from coordination.feedback.freshness import AREA as FEEDBACK_AREA
+from coordination.feedback import rules as feedback_rules
 from coordination.forms import ConfirmForm, attach_error, run_rule
-from coordination.fragments import current_token, fragments
-from coordination.i18n import current_language
-from coordination.library.freshness import AREA as LIBRARY_AREA
+from coordination.library import rules as library_rules
 from coordination.policy import can, require
 from coordination.roundtables import bp, rules
 from coordination.roundtables import calendar as calendars
@@ -35,7 +32,6 @@ from coordination.roundtables.forms import (
     RoundtableForm,
     WalkInForm,
 )
-from coordination.roundtables.freshness import AREA
 from coordination.roundtables.models import AgendaItem, Invitation, Registration, Roundtable
 from coordination.taxonomy import SDGS, SERVICE_AREAS, WORKING_LANGUAGES
 from coordination.timeutil import utcnow
@@ -47,7 +43,12 @@ def vocabularies():
 
 
 def _roundtable(roundtable_id: int) -> Roundtable:
-    roundtable = db.session.get(Roundtable, roundtable_id)
+    """The roundtable with its series and minutes (one query); 404 when the viewer may not see it."""
+    roundtable = db.session.scalar(
+        select(Roundtable)
+        .where(Roundtable.id == roundtable_id)
+        .options(joinedload(Roundtable.series), joinedload(Roundtable.minutes))
+    )
     if roundtable is None or not can(current_user, "roundtable.view", roundtable):
         abort(404)
     return roundtable
@@ -60,7 +61,12 @@ def _fields(form: RoundtableForm) -> dict:
 @bp.get("/roundtables")
 @login_required
 def index():
-    upcoming, past = rules.upcoming_and_past(current_user, utcnow())
+    now = utcnow()
+    upcoming = db.paginate(
+        rules.upcoming(current_user, now), per_page=rules.UPCOMING_PER_PAGE, error_out=False
+    )
+    # The past ones under the first page of the coming ones only.
+    past = rules.past(current_user, now) if upcoming.page == 1 else []
     return render_template("roundtables/index.html", upcoming=upcoming, past=past)
 
 
@@ -84,72 +90,23 @@ def detail(roundtable_id: int):
 
 
 def _detail_page(roundtable: Roundtable, new_person_form: NewPersonForm | None = None):
-    """The event page. Its body is kept per viewer for a minute at most (feedback forms and
-    registrations open and close with time), except when the delegation shows a form with errors;
-    inside it, what reads the same for every viewer in a language is kept as long as it holds."""
-    if new_person_form is not None:
-        body = Markup(_render_detail_body(roundtable, new_person_form))  # noqa: S704
-    else:
-        body = fragments.get_or_render(
-            AREA,
-            (
-                "event-page",
-                roundtable.id,
-                current_language(),
-                current_token(DIRECTORY_AREA),
-                current_token(LIBRARY_AREA),
-                current_token(FEEDBACK_AREA),  # whether the viewer has answered the forms
-                current_user.id,
-                int(utcnow().timestamp()) // 60,
-            ),
-            lambda: _render_detail_body(roundtable, NewPersonForm(formdata=None)),
-        )
-    return render_template("roundtables/detail.html", roundtable=roundtable, body=body)
-
-
-def _render_detail_body(roundtable: Roundtable, new_person_form: NewPersonForm) -> str:
-    key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA))
-    summary = fragments.get_or_render(
-        AREA, ("summary", *key), lambda: render_template("roundtables/_summary.html", roundtable=roundtable)
-    )
-    follow_up_context = event_page_context(current_user, roundtable)
-    # Organizers see the attendance that Chatham House minutes hide from members.
-    programme = fragments.get_or_render(
-        AREA,
-        ("programme", *key, current_user.is_organizer),
-        lambda: render_template(
-            "roundtables/_programme.html",
-            roundtable=roundtable,
-            agenda=rules.agenda_of(roundtable),
-            attending_organizations=rules_registrations.attending_organizations(roundtable),
-            **follow_up_context,
-        ),
-    )
-    return render_template(
-        "roundtables/_detail_body.html",
-        roundtable=roundtable,
-        summary=summary,
-        programme=programme,
-        delegation_card=Markup(_render_delegation(roundtable, new_person_form)),  # noqa: S704
-        new_person_form=new_person_form,
-        **follow_up_context,
-    )
-
-
-def _render_delegation(roundtable: Roundtable, new_person_form: NewPersonForm, **context) -> str:
-    """The viewer's organization's invitation, registrations and registration forms, if invited."""
+    """The event page: the roundtable, its linked documents and the feedback forms the viewer may
+    answer, the viewer's delegation (if their organization is invited), the agenda and the follow-up."""
     invitation = rules_registrations.invitation_for(roundtable, current_user.organization_id)
-    if invitation is None:
-        return ""
-    delegation = rules_registrations.delegation(roundtable, invitation.organization_id)
+    delegation, candidates = [], []
+    if invitation is not None:
+        delegation = rules_registrations.delegation(roundtable, invitation.organization_id)
+        candidates = rules_registrations.registrable_people(current_user, roundtable, invitation, delegation)
     return render_template(
-        "roundtables/_delegation.html",
+        "roundtables/detail.html",
         roundtable=roundtable,
+        linked_documents=library_rules.documents_of_roundtable(current_user, roundtable),
+        feedback_forms=feedback_rules.forms_to_answer(current_user, roundtable, utcnow()),
         invitation=invitation,
         delegation=delegation,
-        candidates=rules_registrations.registrable_people(current_user, roundtable, invitation, delegation),
-        new_person_form=new_person_form,
-        **context,
+        candidates=candidates,
+        new_person_form=new_person_form or NewPersonForm(formdata=None),
+        **event_page_context(current_user, roundtable),
     )
 
 
@@ -456,50 +413,29 @@ def _check_in_page(
     walk_in_form: WalkInForm | None = None,
     helper_form: CheckInHelperForm | None = None,
 ):
-    """The check-in page, kept per search until a registration or a name changes, except when a
-    form shows errors; the list of matches is kept on its own for the search-as-you-type requests."""
+    """The check-in page, or only its list of matches for the search-as-you-type requests."""
     query = request.args.get("q", "")[:200]  # SQLite refuses a LIKE pattern of 50,000 characters
-    key = (roundtable.id, current_language(), current_token(DIRECTORY_AREA))
-
-    def rows() -> Markup:
-        return fragments.get_or_render(
-            AREA,
-            ("check-in-rows", *key, query.strip().lower()),
-            lambda: render_template(
-                "roundtables/_check_in_rows.html",
-                roundtable=roundtable,
-                rows=rules_registrations.check_in_list(roundtable, query),
-            ),
-        )
-
+    rows = rules_registrations.check_in_list(roundtable, query)
     if request.headers.get("HX-Request") and walk_in_form is None:
-        return rows()
+        return render_template("roundtables/_check_in_rows.html", roundtable=roundtable, rows=rows)
     delegates = can(current_user, "roundtable.delegate_check_in", roundtable)
-    anyone = can(current_user, "roundtable.add_any_walk_in", roundtable)
-
-    def render_body() -> str:
-        form = walk_in_form or WalkInForm(formdata=None)
-        invited = rules_registrations.invited_organization_ids(roundtable)
-        if anyone:  # walk-ins mostly come from the invited organizations: those first, out of hundreds
-            form.organization_id.first = (invited, _("Invited to this roundtable"))
-        else:  # a check-in helper adds walk-ins of the invited organizations alone
-            form.organization_id.only = invited
-        return render_template(
-            "roundtables/_check_in_body.html",
-            roundtable=roundtable,
-            query=query,
-            rows=rows(),
-            counts=rules_registrations.check_in_counts(roundtable),
-            form=form,
-            helper_form=(helper_form or CheckInHelperForm(formdata=None)) if delegates else None,
-            helpers=roundtable.helpers if delegates else [],
-        )
-
-    if walk_in_form is None and helper_form is None:
-        body = fragments.get_or_render(AREA, ("check-in-page", *key, query, delegates, anyone), render_body)
-    else:  # a form with errors shows what was typed: never kept
-        body = Markup(render_body())  # noqa: S704
-    return render_template("roundtables/check_in.html", roundtable=roundtable, body=body)
+    form = walk_in_form or WalkInForm(formdata=None)
+    invited = rules_registrations.invited_organization_ids(roundtable)
+    if can(current_user, "roundtable.add_any_walk_in", roundtable):
+        # Walk-ins mostly come from the invited organizations: those first, out of hundreds.
+        form.organization_id.first = (invited, _("Invited to this roundtable"))
+    else:  # a check-in helper adds walk-ins of the invited organizations alone
+        form.organization_id.only = invited
+    return render_template(
+        "roundtables/check_in.html",
+        roundtable=roundtable,
+        query=query,
+        rows=rows,
+        counts=rules_registrations.check_in_counts(roundtable),
+        form=form,
+        helper_form=(helper_form or CheckInHelperForm(formdata=None)) if delegates else None,
+        helpers=roundtable.helpers if delegates else [],
+    )
 
 
 @bp.get("/roundtables/<int:roundtable_id>/check-in")

@@ -107,17 +107,15 @@ def test_check_in_page_queries_do_not_grow_with_registrations(client, organizer,
     _registered(small, *[make_user(organization=embassies[n % 20]) for n in range(5)])
     _registered(large, *[make_user(organization=embassies[n % 20]) for n in range(120)])
     login(client, organizer)
-    # Another roundtable's page first, so that the fragments both pages share (the organizations
-    # of the walk-in form) are kept: each page then renders its own list, then serves it kept.
+    # Another roundtable's page first, so that what the first request of a session does once (and
+    # what the directory keeps of the walk-in form's organizations) is not counted.
     client.get(f"/roundtables/{make_roundtable(title='Other').id}/check-in")
     counts = {}
     for roundtable in (small, large):
-        for visit in ("rendered", "kept"):
-            with count_queries() as statements:
-                assert client.get(f"/roundtables/{roundtable.id}/check-in?q=a").status_code == 200
-            counts[roundtable.title, visit] = len(statements)
-    assert counts["Small", "rendered"] == counts["Large", "rendered"]
-    assert counts["Small", "kept"] == counts["Large", "kept"] < counts["Large", "rendered"]
+        with count_queries() as statements:
+            assert client.get(f"/roundtables/{roundtable.id}/check-in?q=a").status_code == 200
+        counts[roundtable.title] = len(statements)
+    assert counts["Small"] == counts["Large"]
 
 
 def test_the_one_tap_form_carries_its_csrf_token(csrf_app, organizer, member):
@@ -162,10 +160,9 @@ def test_event_page_queries_for_a_delegation_do_not_grow(client, focal_point, or
         db.session.add(Invitation(roundtable=roundtable, organization=organization))
         _registered(roundtable, *[make_user(organization=organization) for _ in range(size)])
         login(client, focal_point)
-        for visit in ("rendered", "kept"):
-            with count_queries() as statements:
-                page = client.get(f"/roundtables/{roundtable.id}").get_data(as_text=True)
-            assert "Your delegation" in page
-            counts[title, visit] = len(statements)
-    assert counts["Small", "rendered"] == counts["Large", "rendered"]
-    assert counts["Small", "kept"] == counts["Large", "kept"] < counts["Large", "rendered"]
+        client.get("/roundtables")  # what the first request of a session does once is not counted
+        with count_queries() as statements:
+            page = client.get(f"/roundtables/{roundtable.id}").get_data(as_text=True)
+        assert "Your delegation" in page
+        counts[title] = len(statements)
+    assert counts["Small"] == counts["Large"]

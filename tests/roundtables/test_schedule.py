@@ -1,13 +1,16 @@
 """Scheduling roundtables: times in the event's zone stored in UTC, status changes, the agenda."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from coordination.audit.models import AuditEvent
 from coordination.extensions import db
 from coordination.roundtables.models import AgendaItem, Roundtable, Series
+from coordination.roundtables.rules import UPCOMING_PER_PAGE
+from coordination.timeutil import utcnow
 from tests.conftest import login
+from tests.roundtables.conftest import make_roundtable
 
 FORM = {
     "title": "Second roundtable with embassies",
@@ -207,3 +210,38 @@ def test_preparing_the_next_one_copies_settings_agenda_and_invitation_list(
     page = client.get(f"/roundtables/{copy.id}/invitations").get_data(as_text=True)
     ticked = [line for line in page.splitlines() if 'name="organizations"' in line and "checked" in line]
     assert len(ticked) == 1 and f'value="{organization.id}"' in ticked[0]
+
+
+def test_the_list_pages_the_coming_roundtables_at_a_fixed_cost(client, member, count_queries):
+    now = utcnow().replace(microsecond=0)
+    held = make_roundtable(
+        title="Held in the spring", starts_at=now - timedelta(days=90), ends_at=now - timedelta(days=89)
+    )
+    for day in range(1, UPCOMING_PER_PAGE + 3):
+        make_roundtable(
+            title=f"Coming on day {day:03d}",
+            starts_at=now + timedelta(days=day),
+            ends_at=now + timedelta(days=day, hours=3),
+        )
+    login(client, member)
+    client.get("/roundtables")  # what the first request of a session does once is not counted
+    with count_queries() as statements:
+        first = client.get("/roundtables").get_data(as_text=True)
+    assert (
+        f"Coming on day {UPCOMING_PER_PAGE:03d}" in first
+        and f"Coming on day {UPCOMING_PER_PAGE + 1:03d}" not in first
+    )
+    assert held.title in first and "?page=2" in first
+    second = client.get("/roundtables?page=2").get_data(as_text=True)
+    assert f"Coming on day {UPCOMING_PER_PAGE + 2:03d}" in second and "Coming on day 001" not in second
+    assert held.title not in second
+
+    for day in range(100, 140):  # many more coming: the same number of statements
+        make_roundtable(
+            title=f"Coming on day {day:03d}",
+            starts_at=now + timedelta(days=day),
+            ends_at=now + timedelta(days=day, hours=3),
+        )
+    with count_queries() as again:
+        client.get("/roundtables")
+    assert len(again) == len(statements)

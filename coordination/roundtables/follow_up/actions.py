@@ -43,12 +43,6 @@ ACTION_FIELDS = (
     "service_area",
 )
 PENDING = (ActionItemStatus.OPEN, ActionItemStatus.IN_PROGRESS)
-STATUS_LABELS = {
-    ActionItemStatus.OPEN: _l("Open"),
-    ActionItemStatus.IN_PROGRESS: _l("In progress"),
-    ActionItemStatus.DONE: _l("Done"),
-    ActionItemStatus.DROPPED: _l("Dropped"),
-}
 # Pending first, then what is finished.
 _STATUS_ORDER = case({"in_progress": 0, "open": 1, "done": 2, "dropped": 3}, value=ActionItem.status, else_=4)
 
@@ -61,12 +55,18 @@ def _with_owners(query: Select, roundtable: bool = True) -> Select:
     return query.options(*options)
 
 
+def _status(value: str | None) -> ActionItemStatus:
+    try:
+        return ActionItemStatus(value)
+    except ValueError:
+        raise ValidationFailed(_l("Choose a status."), field="status") from None
+
+
 def _checked(fields: dict) -> dict:
     fields = {key: fields.get(key) for key in ACTION_FIELDS}
     if not (fields["description"] or "").strip():
         raise ValidationFailed(_l("Describe the action."), field="description")
-    if fields["status"] not in STATUS_LABELS:
-        raise ValidationFailed(_l("Choose a status."), field="status")
+    fields["status"] = _status(fields["status"])
     if fields["sdg"] is not None and fields["sdg"] not in SDGS:
         raise ValidationFailed(_l("Choose a Sustainable Development Goal."), field="sdg")
     if fields["service_area"] is not None and fields["service_area"] not in SERVICE_AREAS:
@@ -120,8 +120,8 @@ def add_note(actor, item: ActionItem, text: str, status: str | None = None) -> A
     text = (text or "").strip()
     if not text:
         raise ValidationFailed(_l("Write what has happened."), field="text")
-    if status is not None and status not in STATUS_LABELS:
-        raise ValidationFailed(_l("Choose a status."), field="status")
+    if status is not None:
+        status = _status(status)
     if status == ActionItemStatus.DROPPED and not can(actor, "action_item.drop", item):
         raise ValidationFailed(_l("Only organizers drop an action item."), field="status")
     changed = status if status is not None and status != item.status else None

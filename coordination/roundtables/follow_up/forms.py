@@ -5,7 +5,7 @@ from wtforms import BooleanField, DateField, DateTimeLocalField, SelectField, Te
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from coordination.forms import BaseForm, blank_to_none
-from coordination.roundtables.follow_up.actions import STATUS_LABELS
+from coordination.roundtables.models import ActionItemStatus
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 
 
@@ -63,7 +63,11 @@ class ActionItemForm(BaseForm):
         description=_l("Participants of the roundtable and organizers."),
     )
     due_on = DateField(_l("Due"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()), default="open")
+    status = SelectField(
+        _l("Status"),
+        choices=[(status.value, status.label) for status in ActionItemStatus],
+        default=ActionItemStatus.OPEN.value,
+    )
     sdg = SelectField(
         _l("Sustainable Development Goal"),
         coerce=_int_or_none,
@@ -103,7 +107,9 @@ class BoardFilterForm(BaseForm):
     roundtable = SelectField(_l("Roundtable"), coerce=_int_or_none, validators=[Optional()])
     organization = SelectField(_l("Owner organization"), coerce=_int_or_none, validators=[Optional()])
     status = SelectField(
-        _l("Status"), choices=[("", _l("Any")), *STATUS_LABELS.items()], validators=[Optional()]
+        _l("Status"),
+        choices=[("", _l("Any")), *((status.value, status.label) for status in ActionItemStatus)],
+        validators=[Optional()],
     )
 
     def __init__(self, *args, roundtables, organizations, **kwargs):

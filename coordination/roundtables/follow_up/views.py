@@ -10,11 +10,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
-from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
 from coordination.policy import can, require
 from coordination.roundtables import bp
@@ -28,9 +26,9 @@ from coordination.roundtables.follow_up.forms import (
     MinutesForm,
     NoteForm,
 )
-from coordination.roundtables.freshness import AREA
-from coordination.roundtables.models import Roundtable
-from coordination.roundtables.rules import to_utc
+from coordination.roundtables.models import ActionItemStatus, Roundtable
+from coordination.roundtables.registrations import attending_organizations
+from coordination.roundtables.rules import agenda_of, to_utc
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 from coordination.timeutil import utcnow
 
@@ -40,7 +38,6 @@ def _labels(language: str) -> dict:
     """The follow-up lists' words in `language`, translated once per process rather than per row."""
     date_pattern = babel_dates.get_date_format("medium", locale=language)
     return {
-        "status": {key: str(label) for key, label in actions.STATUS_LABELS.items()},
         "sdg": {number: _("SDG %(num)d", num=number) for number in SDGS},
         "area": {key: str(label) for key, label in SERVICE_AREAS.items()},
         # "{date}" is filled in per row, with a date formatted by `day`.
@@ -88,24 +85,6 @@ def _minutes_page(roundtable, minutes, participant, comment_form=None):
     else:
         comments = []
     may_comment = can(current_user, "minutes.comment", minutes, participant)
-    if minutes is not None and minutes.status == "published" and not organizer_view:
-        # Published minutes read the same for every member: kept until the roundtables area changes.
-        kept = fragments.get_or_render(
-            AREA,
-            ("minutes-page", roundtable.id, current_language(), current_token(DIRECTORY_AREA)),
-            lambda: render_template(
-                "roundtables/_minutes_content.html",
-                roundtable=roundtable,
-                minutes=minutes,
-                participant=False,
-                comments=[],
-                may_comment=False,
-                comments_open=False,
-                comment_form=None,
-                confirm_form=None,
-            ),
-        )
-        return render_template("roundtables/minutes.html", roundtable=roundtable, kept_content=kept)
     return render_template(
         "roundtables/minutes.html",
         roundtable=roundtable,
@@ -301,9 +280,9 @@ def _action_item(item_id: int):
 
 def _statuses(item) -> list[tuple[str, str]]:
     return [
-        (value, str(label))
-        for value, label in actions.STATUS_LABELS.items()
-        if value != "dropped" or can(current_user, "action_item.drop", item)
+        (status.value, status.label)
+        for status in ActionItemStatus
+        if status != ActionItemStatus.DROPPED or can(current_user, "action_item.drop", item)
     ]
 
 
@@ -369,57 +348,39 @@ def delete_action_item(item_id: int):
     return redirect(url_for("roundtables.detail", roundtable_id=roundtable_id) + "#action-items")
 
 
-def _list_key(name: str, *extra) -> tuple:
-    """A kept list's key: what it shows depends on the language, people's and organizations' names
-    (the directory's token), the address's arguments (filters, page) and today's date (overdue)."""
-    arguments = tuple(sorted(request.args.items(multi=True)))
-    return (name, current_language(), current_token(DIRECTORY_AREA), arguments, utcnow().date(), *extra)
-
-
-def _render_board() -> str:
-    roundtables, organizations = actions.board_choices()
-    form = BoardFilterForm(request.args, roundtables=roundtables, organizations=organizations)
-    form.validate()
-    status = form.status.data if form.status.data in actions.STATUS_LABELS else None
-    page = db.paginate(
-        actions.board_query(
-            form.roundtable.data if not form.roundtable.errors else None,
-            form.organization.data if not form.organization.errors else None,
-            status,
-        ),
-        per_page=current_app.config["PER_PAGE"],
-        error_out=False,
-    )
-    return render_template("roundtables/_board.html", form=form, page=page, today=utcnow().date())
-
-
 @bp.get("/action-items")
 @login_required
 def action_items():
     require(current_user, "action_items.board")
-    # The same for every organizer: kept until an action item, a roundtable or a name changes.
-    board = fragments.get_or_render(AREA, _list_key("board"), _render_board)
-    return render_template("roundtables/action_items.html", board=board)
-
-
-def _render_commitments() -> str:
+    roundtables, organizations = actions.board_choices()
+    form = BoardFilterForm(request.args, roundtables=roundtables, organizations=organizations)
+    form.validate()
     page = db.paginate(
-        actions.commitments_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
+        actions.board_query(
+            form.roundtable.data if not form.roundtable.errors else None,
+            form.organization.data if not form.organization.errors else None,
+            form.status.data if not form.status.errors else None,
+        ),
+        per_page=current_app.config["PER_PAGE"],
+        error_out=False,
     )
-    return render_template("roundtables/_commitments.html", page=page, today=utcnow().date())
+    return render_template("roundtables/action_items.html", form=form, page=page, today=utcnow().date())
 
 
 @bp.get("/commitments")
 @login_required
 def commitments():
     require(current_user, "action_items.mine")
-    listing = fragments.get_or_render(AREA, _list_key("commitments", current_user.id), _render_commitments)
-    return render_template("roundtables/commitments.html", listing=listing)
+    page = db.paginate(
+        actions.commitments_query(current_user), per_page=current_app.config["PER_PAGE"], error_out=False
+    )
+    return render_template("roundtables/commitments.html", page=page, today=utcnow().date())
 
 
 def event_page_context(viewer, roundtable: Roundtable) -> dict:
-    """What the event page shows of the follow-up, in a fixed number of queries."""
-    found = rules_minutes.minutes_of(roundtable)
+    """The event page's agenda, attendance and follow-up, in a fixed number of queries (the
+    roundtable comes with its minutes)."""
+    found = roundtable.minutes
     organizer_view = can(viewer, "minutes.read_comments", found)
     participant = (
         found is not None
@@ -428,15 +389,19 @@ def event_page_context(viewer, roundtable: Roundtable) -> dict:
         and rules_minutes.is_participant(viewer, roundtable)
     )
     published = actions.published(found)
+    # Chatham House: no attendance by organization next to the published minutes.
+    hide_attendance = published and found.chatham_house and not organizer_view
+    agenda = agenda_of(roundtable)
     return {
+        "agenda": agenda,
+        "attending_organizations": [] if hide_attendance else attending_organizations(roundtable),
         "follow_up": {
             "minutes": found,
             "show_minutes": published,
             "organizer_view": organizer_view,
             "participant": participant,
             "action_items": actions.items_of(roundtable) if organizer_view or published else [],
-            "matters_arising": actions.matters_arising_of(roundtable),
-            # Chatham House: no attendance by organization next to the published minutes.
-            "hide_attendance": published and found.chatham_house and not organizer_view,
-        }
+            "matters_arising": actions.matters_arising_of(roundtable) if agenda else {},
+            "hide_attendance": hide_attendance,
+        },
     }

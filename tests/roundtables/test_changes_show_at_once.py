@@ -1,4 +1,5 @@
-"""The event page and the check-in list are kept between requests; every change shows on the next one."""
+"""The event page and the check-in list show every change on the next request, and every session's
+forms carry that session's own CSRF token."""
 
 import re
 
@@ -94,12 +95,12 @@ def _signed_in(csrf_app, user):
     return client
 
 
-def test_kept_pages_carry_each_session_its_own_csrf_token(csrf_app, focal_point, organization):
+def test_event_pages_carry_each_session_its_own_csrf_token(csrf_app, focal_point, organization):
     roundtable = make_roundtable()
     db.session.add(Invitation(roundtable=roundtable, organization=organization))
     db.session.commit()
     accepted = []
-    for number in (1, 2):  # two devices of the same person: the same kept fragment
+    for number in (1, 2):  # two devices of the same person
         client = _signed_in(csrf_app, focal_point)
         page = client.get(f"/roundtables/{roundtable.id}").get_data(as_text=True)
         token = re.search(r'name="new-csrf_token" value="([^"]+)"', page).group(1)
@@ -113,10 +114,10 @@ def test_kept_pages_carry_each_session_its_own_csrf_token(csrf_app, focal_point,
     assert accepted == [302, 302]
 
 
-def test_the_kept_walk_in_form_carries_each_session_its_own_csrf_token(csrf_app, organizer, organization):
+def test_the_walk_in_form_carries_each_session_its_own_csrf_token(csrf_app, organizer, organization):
     roundtable = make_roundtable()
     answers = []
-    for number in (1, 2):  # two organizers' devices: the same kept form
+    for number in (1, 2):  # two organizers' devices
         client = _signed_in(csrf_app, organizer)
         page = client.get(f"/roundtables/{roundtable.id}/check-in").get_data(as_text=True)
         form = page[page.index('id="walk-in-heading"') :]
@@ -131,12 +132,12 @@ def test_the_kept_walk_in_form_carries_each_session_its_own_csrf_token(csrf_app,
     assert answers == [302, 302]
 
 
-def test_the_organizers_buttons_on_the_kept_event_page_carry_each_session_its_own_token(csrf_app, organizer):
+def test_the_organizers_buttons_on_the_event_page_carry_each_session_its_own_token(csrf_app, organizer):
     roundtable = make_roundtable(status="draft")
     event = f"/roundtables/{roundtable.id}"
     first, second = _signed_in(csrf_app, organizer), _signed_in(csrf_app, organizer)
     tokens = []
-    for client in (first, second):  # two devices of the same organizer: the same kept page
+    for client in (first, second):  # two devices of the same organizer
         page = _page(client, event)
         form = page[page.index(f'action="{event}/publish"') :]
         tokens.append(re.search(r'name="csrf_token" value="([^"]+)"', form).group(1))
@@ -146,7 +147,7 @@ def test_the_organizers_buttons_on_the_kept_event_page_carry_each_session_its_ow
     assert roundtable.status == "published"
 
 
-def test_an_answered_feedback_form_says_so_on_the_kept_event_page_at_once(client, organizer, focal_point):
+def test_an_answered_feedback_form_says_so_on_the_event_page_at_once(client, organizer, focal_point):
     roundtable = make_roundtable(status="completed")
     form = make_form(
         organizer, ({"kind": "long_text", "label": "What should change?"},), roundtable_id=roundtable.id
