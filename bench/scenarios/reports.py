@@ -84,6 +84,7 @@ def build(context: Context) -> list[Target]:
             user=context.organizer_email,
             expect_text="Engagement dashboard",
             max_p50_ratio=10,
+            max_cold_ratio=10,
         ),
         Target("home page", "/", user=FOCAL_EMAIL, expect_text="Coming roundtables"),
     ]

@@ -3,7 +3,7 @@
 import functools
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -42,10 +42,14 @@ def register(app: Flask) -> None:
 
 
 def page_url(number: int) -> str:
-    """This page's address with the same filters, at page `number`."""
-    args = request.args.to_dict()
-    args["page"] = number
-    return f"{request.script_root}{request.path}?{urlencode(args)}"
+    """This page's address with the same filters, at page `number` (the pager asks for several)."""
+    base = g.get("page_url_base")
+    if base is None:
+        args = request.args.to_dict()
+        args.pop("page", None)
+        filters = f"{urlencode(args)}&" if args else ""
+        base = g.page_url_base = f"{request.script_root}{request.path}?{filters}page="
+    return f"{base}{number}"
 
 
 @functools.cache
