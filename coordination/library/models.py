@@ -54,6 +54,8 @@ class Document(db.Model):
         CheckConstraint("status IN ('checking', 'published', 'review')", name="status"),
         CheckConstraint("sdg IS NULL OR (sdg BETWEEN 1 AND 17)", name="sdg_range"),
         Index("ix_documents_listing", "deleted_at", "created_at"),
+        # The dashboard's documents-shared count reads this index alone (migration 0024).
+        Index("ix_documents_engagement", "deleted_at", "status", "organization_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

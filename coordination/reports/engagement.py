@@ -8,12 +8,13 @@ in draft count for nothing: nobody outside IOM has seen them.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, distinct, func, select
 
 from coordination.auth.models import Role, User
-from coordination.directory.models import Organization
+from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
 from coordination.feedback.audience import reaches
 from coordination.feedback.models import FeedbackForm, FeedbackRespondent
@@ -106,9 +107,14 @@ MEASURES: list[Measure] = [
 class OrganizationRow:
     id: int
     name: str
-    kind: str
+    kind: OrganizationKind
     country: str | None
-    counts: dict[str, int] = field(default_factory=dict)
+    measured: dict[str, dict[int, int]] = field(repr=False)  # measure_counts() of every organization
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Measure key → this organization's count: worked out for the rows shown, not all."""
+        return {measure.key: self.measured[measure.key].get(self.id, 0) for measure in MEASURES}
 
 
 def measure_counts(organization_id: int | None = None) -> dict[str, dict[int, int]]:
@@ -118,7 +124,8 @@ def measure_counts(organization_id: int | None = None) -> dict[str, dict[int, in
         statement = measure.query()
         if organization_id is not None:
             statement = statement.where(statement.selected_columns[0] == organization_id)
-        counts[measure.key] = {oid: n for oid, n in db.session.execute(statement) if oid is not None}
+        rows = db.session.execute(statement).tuples().all()
+        counts[measure.key] = {oid: n for oid, n in rows if oid is not None}
     return counts
 
 
@@ -130,14 +137,10 @@ def organization_table(sort: str = "name", descending: bool = False) -> list[Org
         .where(Organization.active.is_(True))
         .order_by(Organization.name)
     )
-    rows = [
-        OrganizationRow(
-            o.id, o.name, o.kind, o.country, {m.key: counts[m.key].get(o.id, 0) for m in MEASURES}
-        )
-        for o in organizations
-    ]
+    rows = [OrganizationRow(o.id, o.name, o.kind, o.country, counts) for o in organizations]
     if sort in counts:
-        rows.sort(key=lambda row: (row.counts[sort], row.name.casefold()), reverse=descending)
+        by_sort = counts[sort]
+        rows.sort(key=lambda row: (by_sort.get(row.id, 0), row.name.casefold()), reverse=descending)
     elif descending:
         rows.reverse()
     return rows
@@ -302,13 +305,14 @@ def sdg_table() -> dict[int, dict[str, dict[str, int]]]:
     return dict(sorted(table.items()))
 
 
-def series_history() -> list[dict]:
-    """For each series with roundtables past their draft: the roundtables in order with their figures."""
+def series_history(roundtables: list[RoundtableRow] | None = None) -> list[dict]:
+    """For each series with roundtables past their draft: the roundtables in order with their figures
+    (`roundtables`: roundtable_table()'s rows, when the caller has them already)."""
     from coordination.roundtables.models import Series
 
     names = dict(db.session.execute(select(Series.id, Series.name)).all())
     by_series: dict[int, list[RoundtableRow]] = {}
-    for row in roundtable_table():
+    for row in roundtable_table() if roundtables is None else roundtables:
         if row.series_id is not None:
             by_series.setdefault(row.series_id, []).append(row)
     return [
