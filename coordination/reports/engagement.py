@@ -36,77 +36,89 @@ HOLDING = Registration.status.in_(("attending", "waitlisted"))
 class Measure:
     key: str
     label: object  # a lazy string
-    # select(organization_id, count) grouped by organization.
+    # select(organization_id, counts…) grouped by organization, with a count labelled `key`;
+    # measures of the same rows share their query (one scan, counts filtered apart).
     query: Callable[[], Select]
 
 
-def _invited() -> Select:
+def _invitations() -> Select:
     return (
-        select(Invitation.organization_id, func.count(Invitation.id))
+        select(
+            Invitation.organization_id,
+            func.count(Invitation.id).label("invited"),
+            func.count(Invitation.id).filter(Invitation.status != "invited").label("answered"),
+        )
         .join(Roundtable, Invitation.roundtable_id == Roundtable.id)
         .where(SHOWN)
         .group_by(Invitation.organization_id)
     )
 
 
-def _answered() -> Select:
-    return _invited().where(Invitation.status != "invited")
-
-
-def _roundtables_with(condition) -> Select:
+def _registrations() -> Select:
+    roundtables = distinct(Registration.roundtable_id)
     return (
-        select(Registration.organization_id, func.count(distinct(Registration.roundtable_id)))
+        select(
+            Registration.organization_id,
+            func.count(roundtables).filter(HOLDING).label("registered"),
+            func.count(roundtables).filter(Registration.checked_in_at.is_not(None)).label("attended"),
+        )
         .join(Roundtable, Registration.roundtable_id == Roundtable.id)
-        .where(SHOWN, condition)
+        .where(SHOWN)
         .group_by(Registration.organization_id)
     )
 
 
 def _suggested() -> Select:
-    return select(Suggestion.organization_id, func.count(Suggestion.id)).group_by(Suggestion.organization_id)
+    return select(Suggestion.organization_id, func.count(Suggestion.id).label("suggestions")).group_by(
+        Suggestion.organization_id
+    )
 
 
 def _feedback_given() -> Select:
     # Who responded is kept apart from the answers, anonymous forms included: counting forms
     # answered per organization reveals nothing of what was answered.
     return select(
-        FeedbackRespondent.organization_id, func.count(distinct(FeedbackRespondent.form_id))
+        FeedbackRespondent.organization_id, func.count(distinct(FeedbackRespondent.form_id)).label("feedback")
     ).group_by(FeedbackRespondent.organization_id)
 
 
 def _documents_shared() -> Select:
     return (
-        select(Document.organization_id, func.count(Document.id))
+        select(Document.organization_id, func.count(Document.id).label("documents"))
         .where(Document.deleted_at.is_(None), Document.status == "published")
         .group_by(Document.organization_id)
     )
 
 
-def _action_items(*conditions) -> Select:
+def _action_items() -> Select:
     return (
-        select(ActionItem.owner_organization_id, func.count(ActionItem.id))
-        .where(ActionItem.status != "dropped", *conditions)
+        select(
+            ActionItem.owner_organization_id,
+            func.count(ActionItem.id).label("actions_owned"),
+            func.count(ActionItem.id).filter(ActionItem.status == "done").label("actions_done"),
+        )
+        .where(ActionItem.status != "dropped")
         .group_by(ActionItem.owner_organization_id)
     )
 
 
 MEASURES: list[Measure] = [
-    Measure("invited", _l("Invited"), _invited),
-    Measure("answered", _l("Answered"), _answered),
-    Measure("registered", _l("Registered"), lambda: _roundtables_with(HOLDING)),
-    Measure("attended", _l("Attended"), lambda: _roundtables_with(Registration.checked_in_at.is_not(None))),
+    Measure("invited", _l("Invited"), _invitations),
+    Measure("answered", _l("Answered"), _invitations),
+    Measure("registered", _l("Registered"), _registrations),
+    Measure("attended", _l("Attended"), _registrations),
     Measure("feedback", _l("Feedback given"), _feedback_given),
     Measure("suggestions", _l("Suggestions made"), _suggested),
     Measure("documents", _l("Documents shared"), _documents_shared),
     Measure("actions_owned", _l("Action items owned"), _action_items),
-    Measure("actions_done", _l("Action items done"), lambda: _action_items(ActionItem.status == "done")),
+    Measure("actions_done", _l("Action items done"), _action_items),
 ]
 
 
 @cache
-def _measure_statement(key: str) -> Select:
-    # Built once: building the nine statements cost more than the database took to answer them.
-    return next(measure for measure in MEASURES if measure.key == key).query()
+def _measure_statement(query: Callable[[], Select]) -> Select:
+    # Built once: building the statements cost more than the database took to answer them.
+    return query()
 
 
 @dataclass
@@ -125,13 +137,16 @@ class OrganizationRow:
 
 def measure_counts(organization_id: int | None = None) -> dict[str, dict[int, int]]:
     """measure key → {organization id → count}, for every organization or one."""
-    counts = {}
-    for measure in MEASURES:
-        statement = _measure_statement(measure.key)
+    counts: dict[str, dict[int, int]] = {measure.key: {} for measure in MEASURES}
+    for query in dict.fromkeys(measure.query for measure in MEASURES):
+        statement = _measure_statement(query)
         if organization_id is not None:
             statement = statement.where(statement.selected_columns[0] == organization_id)
-        rows = db.session.execute(statement).tuples().all()
-        counts[measure.key] = {oid: n for oid, n in rows if oid is not None}
+        keys = [column.name for column in statement.selected_columns][1:]
+        for oid, *values in db.session.execute(statement).tuples():
+            if oid is not None:
+                for key, value in zip(keys, values, strict=True):
+                    counts[key][oid] = value
     return counts
 
 
