@@ -57,12 +57,12 @@ def _catalogue():
     return catalogue
 
 
-def _translate(text: str, **variables) -> str:
+def _translate(text: str, /, **variables) -> str:
     translated = _catalogue().ugettext(text)
     return translated % variables if variables else translated
 
 
-def lazy_gettext(text: str, **variables) -> LazyString:
+def lazy_gettext(text: str, /, **variables) -> LazyString:
     """Flask-Babel's lazy_gettext over the per-process catalogues: translated in the language
     current when shown (force_locale included), without Flask-Babel's look-ups on each use. For
     labels shown on every row (an organization's kind, a person's role)."""
@@ -115,14 +115,14 @@ def template_gettext(catalogue) -> dict:
     (escaped, always %-formatted) but without its two extra calls and name look-up per string."""
 
     @pass_context
-    def gettext(context, text, **variables):
+    def gettext(context, text, /, **variables):
         translated = catalogue.ugettext(text)
         if context.eval_ctx.autoescape:
             translated = Markup(translated)  # noqa: S704 - a translator's text, as Jinja's own gettext
         return translated % variables
 
     @pass_context
-    def ngettext(context, singular, plural, num, **variables):
+    def ngettext(context, singular, plural, num, /, **variables):
         variables.setdefault("num", num)
         translated = catalogue.ungettext(singular, plural, num)
         if context.eval_ctx.autoescape:
