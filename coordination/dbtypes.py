@@ -28,9 +28,9 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-class StrEnumText(TypeDecorator):
-    """A StrEnum kept as its plain value in a VARCHAR column and read back as the enum's member,
-    so that the column needs no migration and code and templates reach the member's properties."""
+class StrEnumType(TypeDecorator):
+    """A StrEnum column stored as its value (a VARCHAR checked by the table's constraint); rows come
+    back as the enum's members, so that `organization.kind.label` works wherever a row is read."""
 
     impl = String
     cache_ok = True
@@ -38,10 +38,10 @@ class StrEnumText(TypeDecorator):
     def __init__(self, enum: type[StrEnum], length: int):
         super().__init__(length)
         self.enum = enum
+        self.length = length
 
     def process_bind_param(self, value: str | None, dialect) -> str | None:
-        # Not checked here: the column's CHECK constraint refuses an unknown value, and a query that
-        # compares with one finds nothing.
+        # A plain string passes as it is: the database's check constraint judges it.
         return None if value is None else str(value)
 
     def process_result_value(self, value: str | None, dialect) -> StrEnum | None:

@@ -10,7 +10,7 @@ from wtforms import FileField, MultipleFileField, SelectMultipleField
 from wtforms.validators import URL, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from coordination import inputs
+from coordination import i18n, inputs
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.markup import WEB_SCHEMES, is_safe_link
@@ -31,6 +31,10 @@ class BaseForm(FlaskForm):
     numbers beyond the database's integer and dates outside MIN_YEAR..MAX_YEAR become empty. Each
     also gets an error, so the form is re-shown rather than saved.
     """
+
+    class Meta:
+        def get_translations(self, form):
+            return i18n.wtforms_translations
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
         super().process(formdata, obj, data, extra_filters, **kwargs)

@@ -32,11 +32,6 @@ class WindowPagination(Pagination):
         return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
-def paginate_rows(query: Select, per_page: int) -> WindowPagination:
-    """A page of `query`'s rows; the page number comes from the request's `page` argument."""
-    return WindowPagination(select=query, page=page_number(), per_page=per_page, error_out=False)
-
-
 # How far past the current page a capped count goes before it says "more than".
 COUNT_STEP = 1000
 
@@ -78,3 +73,26 @@ def paginate_capped(query: Select, per_page: int, count: Select | None = None) -
         per_page=per_page,
         error_out=False,
     )
+
+
+class CountedPagination(WindowPagination):
+    """Like WindowPagination, but the rows carry the total from an uncorrelated count subquery,
+    which the database computes once: the window count reads and sorts every matching row before
+    the first of the page, which an index often spares the count."""
+
+    def _query_items(self) -> list:
+        query: Select = self._query_args["select"]
+        total = select(func.count()).select_from(query.order_by(None).subquery()).scalar_subquery()
+        rows = db.session.execute(
+            query.add_columns(total.label("_total")).limit(self.per_page).offset(self._query_offset)
+        ).all()
+        self._total = rows[0]._total if rows else None
+        return rows
+
+
+def paginate_rows(query: Select, per_page: int, count_apart: bool = False) -> WindowPagination:
+    """A page of `query`'s rows; the page number comes from the request's `page` argument.
+
+    `count_apart` counts the matches apart from the page's rows (see CountedPagination)."""
+    kind = CountedPagination if count_apart else WindowPagination
+    return kind(select=query, page=page_number(), per_page=per_page, error_out=False)

@@ -33,6 +33,7 @@ def build(context: Context) -> list[Target]:
             f"/organizations/{chosen.id}",
             user=context.organizer_email,
             expect_text=chosen.name,
+            max_cold_ratio=10,
         ),
         Target("login page", "/login"),
     ]

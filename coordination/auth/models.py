@@ -6,11 +6,12 @@ from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from coordination.dbtypes import UTCDateTime
+from coordination.dbtypes import StrEnumType, UTCDateTime
 from coordination.directory.models import Organization
 from coordination.extensions import db
+from coordination.i18n import lazy_gettext as _l
 from coordination.timeutil import utcnow
 
 
@@ -18,6 +19,18 @@ class Role(StrEnum):
     ORGANIZER = "organizer"
     FOCAL_POINT = "focal_point"
     MEMBER = "member"
+
+    @property
+    def label(self):
+        """The role's name in the viewer's language (lazy: translated when shown)."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.ORGANIZER: _l("Organizer"),
+    Role.FOCAL_POINT: _l("Focal point"),
+    Role.MEMBER: _l("Member"),
+}
 
 
 def new_login_stamp() -> str:
@@ -44,7 +57,7 @@ class User(UserMixin, db.Model):
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
-    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role, 20), default=Role.MEMBER)
     preferred_language: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     # Receives the roundtable invitations of their organization, as its focal points do.
@@ -83,6 +96,11 @@ class User(UserMixin, db.Model):
     @property
     def is_focal_point(self) -> bool:
         return self.role == Role.FOCAL_POINT
+
+    @validates("role")
+    def _as_role(self, _key: str, value: str | None) -> Role | str | None:
+        # The enum, as rows read back give it; an unknown code is left to the check constraint.
+        return Role(value) if value in Role._value2member_map_ else value
 
     def get_id(self) -> str:
         return f"{self.id}:{self.login_stamp}:{self.session_generation}"

@@ -1,28 +1,18 @@
 """Forms of the directory: organizations, people and the list filters."""
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField, URLField
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
 from coordination.auth.forms import LANGUAGE_CHOICES
+from coordination.auth.models import Role
 from coordination.directory.countries import CountryField
+from coordination.directory.models import OrganizationKind
 from coordination.forms import BaseForm, SafeURL, blank_to_none
+from coordination.i18n import lazy_gettext as _l
 
-KIND_LABELS = {
-    "embassy": _l("Embassy"),
-    "un_agency": _l("UN agency"),
-    "ngo": _l("NGO"),
-    "community": _l("Community organization"),
-    "government": _l("Government"),
-    "iom": _l("IOM"),
-}
-
-ROLE_LABELS = {
-    "organizer": _l("Organizer"),
-    "focal_point": _l("Focal point"),
-    "member": _l("Member"),
-}
+# The kinds and their labels, in the enum's order (other areas' filters import this name).
+KIND_LABELS = {kind.value: kind.label for kind in OrganizationKind}
 
 
 class OrganizationForm(BaseForm):
@@ -66,7 +56,7 @@ class PersonForm(BaseForm):
 
     def __init__(self, *args, roles: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = [(role, ROLE_LABELS[role]) for role in roles]
+        self.role.choices = [(role.value, Role(role).label) for role in roles]
 
 
 class OrganizationFilterForm(BaseForm):

@@ -4,10 +4,11 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from coordination.dbtypes import UTCDateTime
+from coordination.dbtypes import StrEnumType, UTCDateTime
 from coordination.extensions import db
+from coordination.i18n import lazy_gettext as _l
 from coordination.timeutil import utcnow
 
 
@@ -18,6 +19,21 @@ class OrganizationKind(StrEnum):
     COMMUNITY = "community"
     GOVERNMENT = "government"
     IOM = "iom"
+
+    @property
+    def label(self):
+        """The kind's name in the viewer's language (lazy: translated when shown)."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    OrganizationKind.EMBASSY: _l("Embassy"),
+    OrganizationKind.UN_AGENCY: _l("UN agency"),
+    OrganizationKind.NGO: _l("NGO"),
+    OrganizationKind.COMMUNITY: _l("Community organization"),
+    OrganizationKind.GOVERNMENT: _l("Government"),
+    OrganizationKind.IOM: _l("IOM"),
+}
 
 
 class Organization(db.Model):
@@ -31,7 +47,7 @@ class Organization(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), index=True)
+    kind: Mapped[OrganizationKind] = mapped_column(StrEnumType(OrganizationKind, 20), index=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     country: Mapped[str | None] = mapped_column(String(2), index=True)
     city: Mapped[str | None] = mapped_column(String(100))
@@ -46,6 +62,11 @@ class Organization(db.Model):
     people: Mapped[list["User"]] = relationship(  # noqa: F821 - defined in coordination.auth.models
         back_populates="organization", order_by="User.name"
     )
+
+    @validates("kind")
+    def _as_kind(self, _key: str, value: str | None) -> OrganizationKind | str | None:
+        # The enum, as rows read back give it; an unknown code is left to the check constraint.
+        return OrganizationKind(value) if value in OrganizationKind._value2member_map_ else value
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r}>"

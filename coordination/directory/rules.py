@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User, new_login_stamp
@@ -57,16 +57,19 @@ def organizations_query(viewer, filters: OrganizationFilters):
     return query
 
 
+# Built once: a page of the list asks it on every request.
+_PEOPLE_COUNTS = (
+    select(User.organization_id, func.count(User.id))
+    .where(User.organization_id.in_(bindparam("ids", expanding=True)), User.active.is_(True))
+    .group_by(User.organization_id)
+)
+
+
 def people_counts(organization_ids: list[int]) -> dict[int, int]:
     """Active people per organization, in one query."""
     if not organization_ids:
         return {}
-    rows = db.session.execute(
-        select(User.organization_id, func.count(User.id))
-        .where(User.organization_id.in_(organization_ids), User.active.is_(True))
-        .group_by(User.organization_id)
-    )
-    return dict(rows.all())
+    return dict(db.session.execute(_PEOPLE_COUNTS, {"ids": organization_ids}).all())
 
 
 def people_of(viewer, organization: Organization) -> list[User]:

@@ -1,45 +1,25 @@
 """Routes of the directory: organizations and their people."""
 
-import functools
-
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from coordination.auth.models import User
-from coordination.directory import bp, freshness, rules
+from coordination.directory import bp, rules
 from coordination.directory.countries import country_name
-from coordination.directory.forms import (
-    KIND_LABELS,
-    ROLE_LABELS,
-    OrganizationFilterForm,
-    OrganizationForm,
-    PersonForm,
-)
+from coordination.directory.forms import OrganizationFilterForm, OrganizationForm, PersonForm
 from coordination.directory.models import Organization
 from coordination.directory.policy import assignable_roles
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
-from coordination.fragments import fragments
-from coordination.i18n import current_language
 from coordination.pagination import paginate_rows
-from coordination.policy import can, require
-
-
-@functools.cache
-def _labels(language: str) -> dict:
-    with force_locale(language):
-        return {
-            "kind_labels": {kind: str(label) for kind, label in KIND_LABELS.items()},
-            "role_labels": {role: str(label) for role, label in ROLE_LABELS.items()},
-        }
+from coordination.policy import require
 
 
 @bp.context_processor
-def labels():
-    # Translated once per language rather than on every row of every page.
-    return {**_labels(current_language()), "country_name": country_name}
+def helpers():
+    return {"country_name": country_name}
 
 
 def _organization(organization_id: int) -> Organization:
@@ -54,13 +34,6 @@ def _organization(organization_id: int) -> Organization:
 @login_required
 def organizations():
     require(current_user, "directory.view")
-    # What the list shows depends on the query, the language and whether inactive ones are visible.
-    key = ("list", current_language(), request.query_string, can(current_user, "organization.view_inactive"))
-    listing = fragments.get_or_render(freshness.AREA, key, _render_organization_list)
-    return render_template("directory/organizations.html", listing=listing)
-
-
-def _render_organization_list() -> str:
     form = OrganizationFilterForm(request.args)
     form.validate()
     filters = rules.OrganizationFilters(
@@ -69,9 +42,9 @@ def _render_organization_list() -> str:
         country=form.country.data or None,
         status=form.status.data or "active",
     )
-    page = paginate_rows(rules.organizations_query(current_user, filters), per_page=25)
+    page = paginate_rows(rules.organizations_query(current_user, filters), per_page=25, count_apart=True)
     counts = rules.people_counts([organization.id for organization in page.items])
-    return render_template("directory/_organization_list.html", form=form, page=page, counts=counts)
+    return render_template("directory/organizations.html", form=form, page=page, counts=counts)
 
 
 @bp.route("/organizations/new", methods=["GET", "POST"])
@@ -93,21 +66,8 @@ def create_organization():
 @login_required
 def organization(organization_id: int):
     organization = _organization(organization_id)
-    # Those who manage the organization see buttons that depend on who they are; everyone else
-    # sees the same page.
-    manages = can(current_user, "organization.add_person", organization)
-    key = ("organization", organization.id, current_language(), current_user.id if manages else None)
-
-    def render() -> str:
-        people = rules.people_of(current_user, organization)
-        return render_template(
-            "directory/_organization_details.html",
-            organization=organization,
-            people=people,
-        )
-
-    details = fragments.get_or_render(freshness.AREA, key, render)
-    return render_template("directory/organization.html", organization=organization, details=details)
+    people = rules.people_of(current_user, organization)
+    return render_template("directory/organization.html", organization=organization, people=people)
 
 
 @bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])

@@ -63,6 +63,8 @@ class Document(db.Model):
             sqlite_where=text("deleted_at IS NULL"),
             postgresql_where=text("deleted_at IS NULL"),
         ),
+        # The dashboard's documents-shared count reads this index alone (migration 0024).
+        Index("ix_documents_engagement", "deleted_at", "status", "organization_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

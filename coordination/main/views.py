@@ -8,19 +8,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from coordination.announcements.rules import latest_announcements
-from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.extensions import db
-from coordination.fragments import current_token, fragments
-from coordination.i18n import current_language
 from coordination.main import bp, home
 from coordination.texts import localize
 from coordination.timeutil import utcnow
 from coordination.urls import safe_next
-
-# The home page is kept per person for a minute at most (forms open and close, commitments fall
-# due), and anew as soon as anything it shows changes.
-KEEP_SECONDS = 60
-AREAS = ("roundtables", "feedback", "library", "suggestions", "announcements")
 
 
 @bp.get("/")
@@ -28,30 +20,17 @@ AREAS = ("roundtables", "feedback", "library", "suggestions", "announcements")
 def index():
     user = current_user._get_current_object()
     now = utcnow()
-    key = (
-        "home",
-        user.id,
-        current_language(),
-        user.previous_login_at,  # "new since your last visit"
-        int(now.timestamp()) // KEEP_SECONDS,
-        *(current_token(area) for area in AREAS),
+    return render_template(
+        "main/index.html",
+        upcoming=home.upcoming_roundtables(user, now),
+        forms=home.forms_awaiting(user, now),
+        commitments=home.commitments_due(user, now.date()),
+        documents=home.new_documents(user, now),
+        suggestions=home.answered_suggestions(user),
+        announcements=latest_announcements(user, limit=3),
+        localize=localize,
+        today=now.date(),
     )
-    body = fragments.get_or_render(
-        DIRECTORY_AREA,
-        key,
-        lambda: render_template(
-            "main/_home.html",
-            upcoming=home.upcoming_roundtables(user, now),
-            forms=home.forms_awaiting(user, now),
-            commitments=home.commitments_due(user, now.date()),
-            documents=home.new_documents(user, now),
-            suggestions=home.answered_suggestions(user),
-            announcements=latest_announcements(user, limit=3),
-            localize=localize,
-            today=now.date(),
-        ),
-    )
-    return render_template("main/index.html", body=body)
 
 
 @bp.get("/healthz")

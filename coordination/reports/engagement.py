@@ -8,12 +8,13 @@ in draft count for nothing: nobody outside IOM has seen them.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, distinct, func, select
 
 from coordination.auth.models import Role, User
-from coordination.directory.models import Organization
+from coordination.directory.models import Organization, OrganizationKind
 from coordination.extensions import db
 from coordination.feedback.audience import reaches
 from coordination.feedback.models import FeedbackForm, FeedbackRespondent
@@ -35,90 +36,117 @@ HOLDING = Registration.status.in_(("attending", "waitlisted"))
 class Measure:
     key: str
     label: object  # a lazy string
-    # select(organization_id, count) grouped by organization.
+    # select(organization_id, counts…) grouped by organization, with a count labelled `key`;
+    # measures of the same rows share their query (one scan, counts filtered apart).
     query: Callable[[], Select]
 
 
-def _invited() -> Select:
+def _invitations() -> Select:
     return (
-        select(Invitation.organization_id, func.count(Invitation.id))
+        select(
+            Invitation.organization_id,
+            func.count(Invitation.id).label("invited"),
+            func.count(Invitation.id).filter(Invitation.status != "invited").label("answered"),
+        )
         .join(Roundtable, Invitation.roundtable_id == Roundtable.id)
         .where(SHOWN)
         .group_by(Invitation.organization_id)
     )
 
 
-def _answered() -> Select:
-    return _invited().where(Invitation.status != "invited")
-
-
-def _roundtables_with(condition) -> Select:
+def _registrations() -> Select:
+    roundtables = distinct(Registration.roundtable_id)
     return (
-        select(Registration.organization_id, func.count(distinct(Registration.roundtable_id)))
+        select(
+            Registration.organization_id,
+            func.count(roundtables).filter(HOLDING).label("registered"),
+            func.count(roundtables).filter(Registration.checked_in_at.is_not(None)).label("attended"),
+        )
         .join(Roundtable, Registration.roundtable_id == Roundtable.id)
-        .where(SHOWN, condition)
+        .where(SHOWN)
         .group_by(Registration.organization_id)
     )
 
 
 def _suggested() -> Select:
-    return select(Suggestion.organization_id, func.count(Suggestion.id)).group_by(Suggestion.organization_id)
+    return select(Suggestion.organization_id, func.count(Suggestion.id).label("suggestions")).group_by(
+        Suggestion.organization_id
+    )
 
 
 def _feedback_given() -> Select:
     # Who responded is kept apart from the answers, anonymous forms included: counting forms
     # answered per organization reveals nothing of what was answered.
     return select(
-        FeedbackRespondent.organization_id, func.count(distinct(FeedbackRespondent.form_id))
+        FeedbackRespondent.organization_id, func.count(distinct(FeedbackRespondent.form_id)).label("feedback")
     ).group_by(FeedbackRespondent.organization_id)
 
 
 def _documents_shared() -> Select:
     return (
-        select(Document.organization_id, func.count(Document.id))
+        select(Document.organization_id, func.count(Document.id).label("documents"))
         .where(Document.deleted_at.is_(None), Document.status == "published")
         .group_by(Document.organization_id)
     )
 
 
-def _action_items(*conditions) -> Select:
+def _action_items() -> Select:
     return (
-        select(ActionItem.owner_organization_id, func.count(ActionItem.id))
-        .where(ActionItem.status != "dropped", *conditions)
+        select(
+            ActionItem.owner_organization_id,
+            func.count(ActionItem.id).label("actions_owned"),
+            func.count(ActionItem.id).filter(ActionItem.status == "done").label("actions_done"),
+        )
+        .where(ActionItem.status != "dropped")
         .group_by(ActionItem.owner_organization_id)
     )
 
 
 MEASURES: list[Measure] = [
-    Measure("invited", _l("Invited"), _invited),
-    Measure("answered", _l("Answered"), _answered),
-    Measure("registered", _l("Registered"), lambda: _roundtables_with(HOLDING)),
-    Measure("attended", _l("Attended"), lambda: _roundtables_with(Registration.checked_in_at.is_not(None))),
+    Measure("invited", _l("Invited"), _invitations),
+    Measure("answered", _l("Answered"), _invitations),
+    Measure("registered", _l("Registered"), _registrations),
+    Measure("attended", _l("Attended"), _registrations),
     Measure("feedback", _l("Feedback given"), _feedback_given),
     Measure("suggestions", _l("Suggestions made"), _suggested),
     Measure("documents", _l("Documents shared"), _documents_shared),
     Measure("actions_owned", _l("Action items owned"), _action_items),
-    Measure("actions_done", _l("Action items done"), lambda: _action_items(ActionItem.status == "done")),
+    Measure("actions_done", _l("Action items done"), _action_items),
 ]
+
+
+@cache
+def _measure_statement(query: Callable[[], Select]) -> Select:
+    # Built once: building the statements cost more than the database took to answer them.
+    return query()
 
 
 @dataclass
 class OrganizationRow:
     id: int
     name: str
-    kind: str
+    kind: OrganizationKind
     country: str | None
-    counts: dict[str, int] = field(default_factory=dict)
+    measured: dict[str, dict[int, int]] = field(repr=False)  # measure_counts() of every organization
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        """Measure key → this organization's count: worked out for the rows shown, not all."""
+        return {measure.key: self.measured[measure.key].get(self.id, 0) for measure in MEASURES}
 
 
 def measure_counts(organization_id: int | None = None) -> dict[str, dict[int, int]]:
     """measure key → {organization id → count}, for every organization or one."""
-    counts = {}
-    for measure in MEASURES:
-        statement = measure.query()
+    counts: dict[str, dict[int, int]] = {measure.key: {} for measure in MEASURES}
+    for query in dict.fromkeys(measure.query for measure in MEASURES):
+        statement = _measure_statement(query)
         if organization_id is not None:
             statement = statement.where(statement.selected_columns[0] == organization_id)
-        counts[measure.key] = {oid: n for oid, n in db.session.execute(statement) if oid is not None}
+        keys = [column.name for column in statement.selected_columns][1:]
+        for oid, *values in db.session.execute(statement).tuples():
+            if oid is not None:
+                for key, value in zip(keys, values, strict=True):
+                    counts[key][oid] = value
     return counts
 
 
@@ -130,14 +158,10 @@ def organization_table(sort: str = "name", descending: bool = False) -> list[Org
         .where(Organization.active.is_(True))
         .order_by(Organization.name)
     )
-    rows = [
-        OrganizationRow(
-            o.id, o.name, o.kind, o.country, {m.key: counts[m.key].get(o.id, 0) for m in MEASURES}
-        )
-        for o in organizations
-    ]
+    rows = [OrganizationRow(o.id, o.name, o.kind, o.country, counts) for o in organizations]
     if sort in counts:
-        rows.sort(key=lambda row: (row.counts[sort], row.name.casefold()), reverse=descending)
+        by_sort = counts[sort]
+        rows.sort(key=lambda row: (by_sort.get(row.id, 0), row.name.casefold()), reverse=descending)
     elif descending:
         rows.reverse()
     return rows
@@ -302,13 +326,14 @@ def sdg_table() -> dict[int, dict[str, dict[str, int]]]:
     return dict(sorted(table.items()))
 
 
-def series_history() -> list[dict]:
-    """For each series with roundtables past their draft: the roundtables in order with their figures."""
+def series_history(roundtables: list[RoundtableRow] | None = None) -> list[dict]:
+    """For each series with roundtables past their draft: the roundtables in order with their figures
+    (`roundtables`: roundtable_table()'s rows, when the caller has them already)."""
     from coordination.roundtables.models import Series
 
     names = dict(db.session.execute(select(Series.id, Series.name)).all())
     by_series: dict[int, list[RoundtableRow]] = {}
-    for row in roundtable_table():
+    for row in roundtable_table() if roundtables is None else roundtables:
         if row.series_id is not None:
             by_series.setdefault(row.series_id, []).append(row)
     return [

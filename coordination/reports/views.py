@@ -6,12 +6,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from coordination.directory.countries import country_name
-from coordination.directory.forms import KIND_LABELS
-from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.directory.models import Organization
 from coordination.extensions import db
-from coordination.fragments import current_token, fragments
-from coordination.i18n import current_language
 from coordination.inputs import page_number
 from coordination.policy import can, require
 from coordination.reports import bp, engagement, record
@@ -57,13 +53,6 @@ def _sort() -> tuple[str, bool]:
     return (sort if sort in columns else "name"), request.args.get("dir") == "desc"
 
 
-# The dashboard is kept for a minute at most, and anew as soon as the directory, a roundtable, a
-# suggestion or a document changes; feedback responses (many, and each form its own area) show
-# within the minute. Rendering the figures of hundreds of organizations is what it costs.
-KEEP_SECONDS = 60
-AREAS = ("roundtables", "suggestions", "library")
-
-
 @bp.get("/dashboard")
 @login_required
 def dashboard():
@@ -71,25 +60,10 @@ def dashboard():
     sort, descending = _sort()
     page = page_number()
     now = utcnow()
-    key = (
-        "dashboard",
-        current_language(),
-        sort,
-        descending,
-        page,
-        int(now.timestamp()) // KEEP_SECONDS,
-        *(current_token(area) for area in AREAS),
-    )
-    body = fragments.get_or_render(
-        DIRECTORY_AREA, key, lambda: _render_dashboard(sort, descending, page, now)
-    )
-    return render_template("reports/dashboard.html", body=body)
-
-
-def _render_dashboard(sort: str, descending: bool, page: int, now) -> str:
     organizations = ListPage(engagement.organization_table(sort, descending), page, PER_PAGE)
     recent, to_follow = engagement.not_engaged()
-    history = engagement.series_history()
+    roundtables = engagement.roundtable_table()
+    history = engagement.series_history(roundtables)
     chart = [
         {
             "name": series["name"],
@@ -103,13 +77,13 @@ def _render_dashboard(sort: str, descending: bool, page: int, now) -> str:
         for series in history
     ]
     return render_template(
-        "reports/_dashboard_body.html",
+        "reports/dashboard.html",
         as_of=now,
         measures=engagement.MEASURES,
         organizations=organizations,
         sort=sort,
         descending=descending,
-        roundtables=engagement.roundtable_table(),
+        roundtables=roundtables,
         recent=recent,
         to_follow=to_follow,
         history=history,
@@ -119,7 +93,6 @@ def _render_dashboard(sort: str, descending: bool, page: int, now) -> str:
         statuses=STATUS_ORDER,
         action_statuses=ACTION_STATUSES,
         action_status_labels={status.value: status.label for status in ActionItemStatus},
-        kind_labels=KIND_LABELS,
         country_name=country_name,
     )
 
@@ -128,7 +101,7 @@ def _export_rows(table: str) -> list[list]:
     if table == "organizations":
         header = [_("Organization"), _("Kind"), _("Country"), *(str(m.label) for m in engagement.MEASURES)]
         return [header] + [
-            [row.name, str(KIND_LABELS.get(row.kind, row.kind)), country_name(row.country),
+            [row.name, str(row.kind.label), country_name(row.country),
              *(row.counts[m.key] for m in engagement.MEASURES)]
             for row in engagement.organization_table()
         ]  # fmt: skip

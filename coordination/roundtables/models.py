@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from coordination.auth.models import User
-from coordination.dbtypes import StrEnumText, UTCDateTime
+from coordination.dbtypes import StrEnumType, UTCDateTime
 from coordination.directory.models import Organization
 from coordination.extensions import db
 from coordination.timeutil import utcnow
@@ -306,7 +306,7 @@ class ActionItem(db.Model):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     status: Mapped[ActionItemStatus] = mapped_column(
-        StrEnumText(ActionItemStatus, 12), default=ActionItemStatus.OPEN, index=True
+        StrEnumType(ActionItemStatus, 12), default=ActionItemStatus.OPEN, index=True
     )
     sdg: Mapped[int | None] = mapped_column()
     service_area: Mapped[str | None] = mapped_column(String(40))
@@ -335,7 +335,7 @@ class ActionItemNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text)
     # The status the note set, when it changed it.
-    status: Mapped[ActionItemStatus | None] = mapped_column(StrEnumText(ActionItemStatus, 12))
+    status: Mapped[ActionItemStatus | None] = mapped_column(StrEnumType(ActionItemStatus, 12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     action_item: Mapped[ActionItem] = relationship(back_populates="notes")

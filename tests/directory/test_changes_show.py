@@ -1,14 +1,7 @@
-"""The directory's pages are kept between requests, and every change shows on the next one."""
+"""Every change to the directory shows on the next request, whoever made it and however."""
 
-from coordination.auth.models import User
-from coordination.extensions import db
-from coordination.fragments import CacheVersion
 from tests.conftest import first_link, login
 from tests.factories import make_organization, make_user
-
-
-def _token() -> str | None:
-    return db.session.scalar(db.select(CacheVersion.token).where(CacheVersion.name == "directory"))
 
 
 def test_each_directory_change_shows_on_the_next_list_and_page(client, organizer, organization, member):
@@ -50,18 +43,7 @@ def test_an_invitation_accepted_elsewhere_clears_the_pending_badge(
     assert "invitation pending" not in client.get(f"/organizations/{organization.id}").get_data(as_text=True)
 
 
-def test_a_sign_in_does_not_throw_the_kept_pages_away(client, member):
-    login(client, member)
-    client.get("/organizations")
-    before = _token()
-    client.post("/logout")
-    login(client, member)
-    assert _token() == before
-
-
-def test_members_do_not_get_the_managers_page_and_tokens_follow_the_session(
-    app, client, focal_point, member, organization
-):
+def test_members_do_not_get_the_managers_page(app, client, focal_point, member, organization):
     make_user(name="Former Colleague", organization=organization, active=False)
     login(client, focal_point)
     managers_page = client.get(f"/organizations/{organization.id}").get_data(as_text=True)
@@ -71,7 +53,6 @@ def test_members_do_not_get_the_managers_page_and_tokens_follow_the_session(
     login(reader, member)
     readers_page = reader.get(f"/organizations/{organization.id}").get_data(as_text=True)
     assert "Former Colleague" not in readers_page
-    assert "csrf-token-slot" not in managers_page + readers_page
 
 
 def test_a_new_organization_appears_without_any_request_in_between(client, member):
@@ -79,14 +60,3 @@ def test_a_new_organization_appears_without_any_request_in_between(client, membe
     client.get("/organizations")
     make_organization(name="Embassy of Yemen", country="YE")
     assert ">Embassy of Yemen</a>" in client.get("/organizations").get_data(as_text=True)
-
-
-def test_a_kept_page_is_served_without_querying_the_list_again(client, member, count_queries):
-    login(client, member)
-    with count_queries() as first:
-        client.get("/organizations?q=embassy")
-    with count_queries() as second:
-        client.get("/organizations?q=embassy")
-    assert len(second) < len(first)
-    assert not any("FROM organizations" in statement and "LIMIT" in statement for statement in second)
-    assert db.session.get(User, member.id).active
