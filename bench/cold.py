@@ -59,16 +59,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="rounds (default 3)")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", help="measure only the pages whose name contains this text")
+    parser.add_argument(
+        "--database-name",
+        default=POSTGRESQL_DATABASE,
+        help=f"PostgreSQL database to drop and build, with --postgresql (default {POSTGRESQL_DATABASE})",
+    )
     return parser.parse_args(argv)
 
 
-def fresh_postgresql_url() -> str:
+def fresh_postgresql_url(name: str = POSTGRESQL_DATABASE) -> str:
     import psycopg
 
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRESQL_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {POSTGRESQL_DATABASE}")
-    return f"{POSTGRESQL_SERVER}/{POSTGRESQL_DATABASE}"
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    return f"{POSTGRESQL_SERVER}/{name}"
 
 
 def _forget_kept_pages() -> None:
@@ -120,7 +125,7 @@ def cpu_per_request(client: Client, method: str, path: str, data: dict | None, r
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    database_url = fresh_postgresql_url() if args.postgresql else None
+    database_url = fresh_postgresql_url(args.database_name) if args.postgresql else None
     os.environ.update(
         {
             "FLASK_CONFIG": "production",

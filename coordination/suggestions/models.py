@@ -15,13 +15,20 @@ from coordination.timeutil import utcnow
 
 
 class SuggestionStatus(StrEnum):
+    """Where triage has taken a suggestion; the values are what the `status` column stores."""
+
     NEW = "new"
     UNDER_REVIEW = "under_review"
     PLANNED = "planned"
     DECLINED = "declined"
 
+    @property
+    def label(self) -> str:
+        """The status as members read it, translated when shown (a lazy string)."""
+        return _STATUS_LABELS[self]
 
-STATUS_LABELS = {
+
+_STATUS_LABELS = {
     SuggestionStatus.NEW: _l("New"),
     SuggestionStatus.UNDER_REVIEW: _l("Under review"),
     SuggestionStatus.PLANNED: _l("Planned"),
