@@ -62,7 +62,10 @@ def _roundtable_id(title: str) -> int:
 def save_screenshot(page: Page, name: str) -> None:
     """Keep the viewport's picture as docs/guides/screenshots/<name>.png (128 colours, a third of
     the size) if it changed."""
-    page.wait_for_load_state("networkidle")
+    # Fonts loaded and charts drawn (reduced motion, and a moment for Chart.js's first frame);
+    # not "networkidle", which a busy machine can keep from coming for half a minute.
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.wait_for_timeout(300)
     page.mouse.move(0, 0)  # no hover effect on whatever the last click left under the pointer
     shot = Image.open(io.BytesIO(page.screenshot(animations="disabled", caret="hide"))).convert("RGB")
     path = SCREENSHOTS / f"{name}.png"
