@@ -226,11 +226,13 @@ class SuggestionFilters:
     sort: str = "newest"
 
 
-def _support_counts(suggestion_ids=None):
-    query = select(SuggestionSupport.suggestion_id, func.count().label("supports"))
-    if suggestion_ids is not None:
-        query = query.where(SuggestionSupport.suggestion_id.in_(suggestion_ids))
-    return query.group_by(SuggestionSupport.suggestion_id).subquery()
+def _support_counts(suggestion_ids):
+    return (
+        select(SuggestionSupport.suggestion_id, func.count().label("supports"))
+        .where(SuggestionSupport.suggestion_id.in_(suggestion_ids))
+        .group_by(SuggestionSupport.suggestion_id)
+        .subquery()
+    )
 
 
 def _comment_counts(suggestion_ids):
@@ -242,14 +244,7 @@ def _comment_counts(suggestion_ids):
     )
 
 
-def suggestion_ids(filters: SuggestionFilters):
-    """The ids of the suggestions that match `filters`, in the list's order.
-
-    The list pages through these and fetches the shown rows with `list_rows`: the support and
-    comment counts are then counted for one page, not for every suggestion (the most supported
-    order still counts every suggestion's supports).
-    """
-    query = select(Suggestion.id)
+def _matching(query, filters: SuggestionFilters):
     if filters.status:
         query = query.where(Suggestion.status == filters.status)
     if filters.service_area:
@@ -258,13 +253,32 @@ def suggestion_ids(filters: SuggestionFilters):
         query = query.where(Suggestion.sdg == filters.sdg)
     if filters.organization_id:
         query = query.where(Suggestion.organization_id == filters.organization_id)
+    return query
+
+
+def suggestion_ids(filters: SuggestionFilters):
+    """The ids of the suggestions that match `filters`, in the list's order.
+
+    The list pages through these, counts them with `count_suggestions` and fetches the shown rows
+    with `list_rows`: supports and comments are counted for one page, not for every suggestion (the
+    most supported order counts the supports of the matching suggestions, one index range each).
+    """
+    query = _matching(select(Suggestion.id), filters)
     newest = (Suggestion.created_at.desc(), Suggestion.id.desc())
     if filters.sort == "supported":
-        supports = _support_counts()
-        return query.outerjoin(supports, supports.c.suggestion_id == Suggestion.id).order_by(
-            func.coalesce(supports.c.supports, 0).desc(), *newest
+        supports = (
+            select(func.count())
+            .where(SuggestionSupport.suggestion_id == Suggestion.id)
+            .correlate(Suggestion)
+            .scalar_subquery()
         )
+        return query.order_by(supports.desc(), *newest)
     return query.order_by(*newest)
+
+
+def count_suggestions(filters: SuggestionFilters) -> int:
+    """How many suggestions match `filters`."""
+    return db.session.scalar(_matching(select(func.count(Suggestion.id)), filters))
 
 
 def list_rows(ids: list[int]) -> list:

@@ -12,7 +12,7 @@ from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
 from coordination.i18n import current_language
-from coordination.pagination import paginate_rows
+from coordination.inputs import page_number
 from coordination.policy import require
 from coordination.suggestions import bp, rules
 from coordination.suggestions.forms import (
@@ -67,8 +67,12 @@ def index():
         organization_id=None if form.organization.errors else form.organization.data,
         sort="supported" if form.sort.data == "supported" else "newest",
     )
-    page = paginate_rows(rules.suggestion_ids(filters), per_page=PER_PAGE)
-    page.items = rules.list_rows([row.id for row in page.items])
+    # The page of ids, then its rows; the total is counted apart, without the sort's subqueries.
+    page = db.paginate(
+        rules.suggestion_ids(filters), page=page_number(), per_page=PER_PAGE, error_out=False, count=False
+    )
+    page.total = rules.count_suggestions(filters)
+    page.items = rules.list_rows(list(page.items))
     counts = rules.counts_by_area_and_status()
     return render_template(
         "suggestions/index.html",
