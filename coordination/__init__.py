@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     from coordination.mail.outbox import send_queued_after_request
     from coordination.roundtables.freshness import watch_roundtable_changes
     from coordination.security_headers import register as register_security_headers
+    from coordination.suggestions.freshness import watch_suggestion_changes
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(REPO_DIR / "migrations"))
@@ -81,6 +82,8 @@ def register_extensions(app: Flask) -> None:
     watch_roundtable_changes()
     watch_library_changes()
     watch_announcement_changes()
+    # The suggestions pages keep nothing; the home page and the dashboard still key theirs on it.
+    watch_suggestion_changes()
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
 

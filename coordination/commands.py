@@ -8,8 +8,9 @@ from flask import Flask, current_app
 
 from coordination import demo
 from coordination.audit.rules import record_event
-from coordination.auth.models import Role, User
+from coordination.auth.models import Role
 from coordination.auth.rules import INVITATION, find_user_by_email, make_token, normalize_email
+from coordination.directory.rules import create_person
 from coordination.extensions import db
 from coordination.mail.outbox import send_due
 from coordination.roundtables.follow_up.actions import remind_owners
@@ -53,8 +54,7 @@ def create_organizer(email: str, name: str | None) -> None:
         raise click.BadParameter("not an email address", param_hint="EMAIL")
     user = find_user_by_email(email)
     if user is None:
-        user = User(email=email, name=name or email.split("@")[0], role=Role.ORGANIZER)
-        db.session.add(user)
+        user = create_person(None, None, name=name or email.split("@")[0], email=email, role=Role.ORGANIZER)
     else:
         user.role = Role.ORGANIZER
         user.active = True

@@ -1,4 +1,5 @@
-"""Accounts: passwords, signed single-use links, invitations, resets and sign-in."""
+"""Credentials: passwords, signed single-use links (invitations to set a password, resets), sessions
+and sign-in. The records of people (create, edit, move, (de)activate) belong to the directory."""
 
 import functools
 import hashlib
@@ -9,9 +10,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from coordination.audit.rules import record_event
-from coordination.auth.models import Role, User, new_login_stamp
+from coordination.auth.models import User, new_login_stamp
 from coordination.auth.passwords import password_problems
-from coordination.directory.models import Organization
 from coordination.errors import InvalidToken, ValidationFailed
 from coordination.extensions import db
 from coordination.mail.outbox import queue_mail
@@ -78,6 +78,11 @@ def end_sessions(user: User) -> None:
     user.session_generation += 1
 
 
+def revoke_access(user: User) -> None:
+    """Spend everything that lets `user` in: sessions, remember cookies and unused links."""
+    user.login_stamp = new_login_stamp()
+
+
 def record_failed_login(email: str) -> None:
     """Audit a failed sign-in against the address typed (which may match no account)."""
     record_event(None, "auth.login_failed", None, email=normalize_email(email)[:254])
@@ -115,38 +120,6 @@ def load_token(token: str, purpose: str) -> User:
         raise InvalidToken(_l("This link is not valid."))
     if data.get("s") != _state(user):
         raise InvalidToken(_l("This link has already been used."))
-    return user
-
-
-def create_person(
-    actor,
-    organization: Organization | None,
-    *,
-    name: str,
-    email: str,
-    role: str = Role.MEMBER,
-    position: str | None = None,
-    phone: str | None = None,
-    preferred_language: str = "en",
-    invitation_contact: bool = False,
-) -> User:
-    """Add a person to the directory (no password yet); raises ValidationFailed on a taken address."""
-    email = normalize_email(email)
-    if find_user_by_email(email) is not None:
-        raise ValidationFailed(_l("Someone already uses this email address."), field="email")
-    user = User(
-        name=name.strip(),
-        email=email,
-        role=role,
-        position=position or None,
-        phone=phone or None,
-        preferred_language=preferred_language,
-        invitation_contact=invitation_contact,
-        organization=organization,
-    )
-    db.session.add(user)
-    db.session.flush()
-    record_event(actor, "directory.person.create", user, role=role, organization=_org_name(user))
     return user
 
 
@@ -218,7 +191,3 @@ def update_profile(user: User, **fields) -> None:
     changed = apply_changes(user, fields)
     if changed:
         record_event(user, "auth.profile.update", user, fields=changed)
-
-
-def _org_name(user: User) -> str | None:
-    return user.organization.name if user.organization else None

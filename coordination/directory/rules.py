@@ -1,4 +1,5 @@
-"""What the directory does: list, create, edit and deactivate organizations and people."""
+"""What the directory does: list, create, edit and deactivate organizations, and own the records of
+people (create, edit, move, (de)activate, invite). Their credentials belong to auth."""
 
 from dataclasses import dataclass
 
@@ -6,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, or_, select
 
 from coordination.audit.rules import record_event
-from coordination.auth.models import Role, User, new_login_stamp
-from coordination.auth.rules import create_person, find_user_by_email, normalize_email, send_invitation
+from coordination.auth.models import Role, User
+from coordination.auth.rules import find_user_by_email, normalize_email, revoke_access, send_invitation
 from coordination.directory.models import Organization
 from coordination.directory.policy import assignable_roles
 from coordination.errors import ValidationFailed
@@ -129,7 +130,7 @@ def set_organization_active(actor, organization: Organization, active: bool) -> 
             select(User).where(User.organization_id == organization.id, User.active.is_(True))
         ):
             person.active = False
-            person.login_stamp = new_login_stamp()
+            revoke_access(person)
             deactivated.append(person.id)
     record_event(
         actor,
@@ -138,6 +139,47 @@ def set_organization_active(actor, organization: Organization, active: bool) -> 
         people_deactivated=deactivated,
     )
     return len(deactivated)
+
+
+def create_person(
+    actor,
+    organization: Organization | None,
+    *,
+    name: str,
+    email: str,
+    role: str = Role.MEMBER,
+    position: str | None = None,
+    phone: str | None = None,
+    preferred_language: str = "en",
+    invitation_contact: bool = False,
+) -> User:
+    """Add a person to the directory (no password yet); raises ValidationFailed on a taken address.
+
+    The callers check who may add whom (`add_person`, registrations, commands, the demo).
+    """
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise ValidationFailed(_l("Someone already uses this email address."), field="email")
+    person = User(
+        name=name.strip(),
+        email=email,
+        role=role,
+        position=position or None,
+        phone=phone or None,
+        preferred_language=preferred_language,
+        invitation_contact=invitation_contact,
+        organization=organization,
+    )
+    db.session.add(person)
+    db.session.flush()
+    record_event(
+        actor,
+        "directory.person.create",
+        person,
+        role=role,
+        organization=organization.name if organization else None,
+    )
+    return person
 
 
 PERSON_FIELDS = ("name", "email", "position", "phone", "role", "preferred_language", "invitation_contact")
@@ -193,7 +235,7 @@ def set_person_active(actor, person: User, active: bool) -> None:
     if person.active != active:
         person.active = active
         if not active:  # sessions opened before must not come back with a reactivation
-            person.login_stamp = new_login_stamp()
+            revoke_access(person)
         record_event(actor, "directory.person.activate" if active else "directory.person.deactivate", person)
 
 

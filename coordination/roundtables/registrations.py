@@ -12,9 +12,10 @@ from sqlalchemy.orm import contains_eager, joinedload
 
 from coordination.audit.rules import record_event
 from coordination.auth.models import Role, User
-from coordination.auth.rules import create_person, find_user_by_email, normalize_email, send_invitation
+from coordination.auth.rules import find_user_by_email, normalize_email, send_invitation
 from coordination.directory.countries import country_name
 from coordination.directory.models import Organization
+from coordination.directory.rules import create_person
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.mail.outbox import queue_mail

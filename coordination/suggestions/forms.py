@@ -1,14 +1,17 @@
 """Forms of the suggestions area."""
 
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import Select
 
 from coordination.forms import BaseForm, blank_to_none
-from coordination.suggestions.models import STATUS_LABELS
+from coordination.suggestions.models import SuggestionStatus
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 
 SORT_LABELS = {"newest": _l("Newest first"), "supported": _l("Most supported first")}
+STATUS_CHOICES = [(status.value, status.label) for status in SuggestionStatus]
 
 
 def _optional_int(value):
@@ -18,6 +21,20 @@ def _optional_int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+class PlainOptionsSelect(Select):
+    """WTForms' select, writing an option without attributes of its own in one string (the same
+    HTML): the organization filter offers every organization that proposed something, hundreds of
+    them, and the stock widget builds each option's attributes through a dictionary."""
+
+    @classmethod
+    def render_option(cls, value, label, selected, **kwargs):
+        if kwargs or value is True:
+            return super().render_option(value, label, selected, **kwargs)
+        selected_attribute = "selected " if selected else ""
+        # Both value and label are escaped; Markup.format would cost more than the stock widget.
+        return Markup(f'<option {selected_attribute}value="{escape(value)}">{escape(label)}</option>')  # noqa: S704
 
 
 def sdg_choices(blank_label) -> list:
@@ -62,7 +79,7 @@ class HideCommentForm(BaseForm):
 
 
 class TriageForm(BaseForm):
-    status = SelectField(_l("Status"), choices=list(STATUS_LABELS.items()))
+    status = SelectField(_l("Status"), choices=STATUS_CHOICES)
     reply = TextAreaField(
         _l("Public reply"),
         validators=[Optional(), Length(max=20000)],
@@ -78,7 +95,7 @@ class SuggestionFilterForm(BaseForm):
         csrf = False
 
     status = SelectField(
-        _l("Status"), choices=[("", _l("All statuses")), *STATUS_LABELS.items()], validators=[Optional()]
+        _l("Status"), choices=[("", _l("All statuses")), *STATUS_CHOICES], validators=[Optional()]
     )
     service_area = SelectField(
         _l("Service area"),
@@ -92,6 +109,7 @@ class SuggestionFilterForm(BaseForm):
         _l("Organization"),
         choices=[("", _l("All organizations"))],
         coerce=_optional_int,
+        widget=PlainOptionsSelect(),
         validators=[Optional()],
     )
     sort = SelectField(

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coordination.auth.models import User
@@ -15,13 +15,20 @@ from coordination.timeutil import utcnow
 
 
 class SuggestionStatus(StrEnum):
+    """Where triage has taken a suggestion; the values are what the `status` column stores."""
+
     NEW = "new"
     UNDER_REVIEW = "under_review"
     PLANNED = "planned"
     DECLINED = "declined"
 
+    @property
+    def label(self) -> str:
+        """The status as members read it, translated when shown (a lazy string)."""
+        return _STATUS_LABELS[self]
 
-STATUS_LABELS = {
+
+_STATUS_LABELS = {
     SuggestionStatus.NEW: _l("New"),
     SuggestionStatus.UNDER_REVIEW: _l("Under review"),
     SuggestionStatus.PLANNED: _l("Planned"),
@@ -34,6 +41,8 @@ class Suggestion(db.Model):
     __table_args__ = (
         CheckConstraint("status IN ('new', 'under_review', 'planned', 'declined')", name="status"),
         CheckConstraint("sdg IS NULL OR (sdg >= 1 AND sdg <= 17)", name="sdg_range"),
+        # The list's table and chart count every suggestion by service area and status.
+        Index("ix_suggestions_service_area_status", "service_area", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,7 +16,6 @@ from coordination.mail.outbox import queue_mail
 from coordination.policy import require
 from coordination.records import apply_changes
 from coordination.suggestions.models import (
-    STATUS_LABELS,
     Suggestion,
     SuggestionComment,
     SuggestionStatus,
@@ -209,7 +208,7 @@ def _mail_reply(suggestion: Suggestion) -> list[str]:
             person.preferred_language,
             person=person,
             suggestion=suggestion,
-            status_label=STATUS_LABELS[suggestion.status],
+            status_label=SuggestionStatus(suggestion.status).label,
         )
         addresses.append(person.email)
     return addresses
@@ -227,28 +226,68 @@ class SuggestionFilters:
     sort: str = "newest"
 
 
-def _support_counts():
+def _support_counts(suggestion_ids):
     return (
         select(SuggestionSupport.suggestion_id, func.count().label("supports"))
+        .where(SuggestionSupport.suggestion_id.in_(suggestion_ids))
         .group_by(SuggestionSupport.suggestion_id)
         .subquery()
     )
 
 
-def _comment_counts():
+def _comment_counts(suggestion_ids):
     return (
         select(SuggestionComment.suggestion_id, func.count().label("comments"))
-        .where(SuggestionComment.hidden_at.is_(None))
+        .where(SuggestionComment.suggestion_id.in_(suggestion_ids), SuggestionComment.hidden_at.is_(None))
         .group_by(SuggestionComment.suggestion_id)
         .subquery()
     )
 
 
-def suggestions_query(filters: SuggestionFilters):
-    """Rows of the suggestions that match `filters`, with their support and comment counts, sorted."""
-    supports, comments = _support_counts(), _comment_counts()
-    support_count = func.coalesce(supports.c.supports, 0).label("support_count")
-    query = (
+def _matching(query, filters: SuggestionFilters):
+    if filters.status:
+        query = query.where(Suggestion.status == filters.status)
+    if filters.service_area:
+        query = query.where(Suggestion.service_area == filters.service_area)
+    if filters.sdg:
+        query = query.where(Suggestion.sdg == filters.sdg)
+    if filters.organization_id:
+        query = query.where(Suggestion.organization_id == filters.organization_id)
+    return query
+
+
+def suggestion_ids(filters: SuggestionFilters):
+    """The ids of the suggestions that match `filters`, in the list's order.
+
+    The list pages through these, counts them with `count_suggestions` and fetches the shown rows
+    with `list_rows`: supports and comments are counted for one page, not for every suggestion (the
+    most supported order counts the supports of the matching suggestions, one index range each).
+    """
+    query = _matching(select(Suggestion.id), filters)
+    newest = (Suggestion.created_at.desc(), Suggestion.id.desc())
+    if filters.sort == "supported":
+        supports = (
+            select(func.count())
+            .where(SuggestionSupport.suggestion_id == Suggestion.id)
+            .correlate(Suggestion)
+            .scalar_subquery()
+        )
+        return query.order_by(supports.desc(), *newest)
+    return query.order_by(*newest)
+
+
+def count_suggestions(filters: SuggestionFilters) -> int:
+    """How many suggestions match `filters`."""
+    return db.session.scalar(_matching(select(func.count(Suggestion.id)), filters))
+
+
+def list_rows(ids: list[int]) -> list:
+    """The rows the list shows for these suggestions, in the order of `ids`, in one query: title,
+    status, service area, SDG, date, organization's name, supports and visible comments."""
+    if not ids:
+        return []
+    supports, comments = _support_counts(ids), _comment_counts(ids)
+    rows = db.session.execute(
         select(
             Suggestion.id,
             Suggestion.title,
@@ -258,24 +297,16 @@ def suggestions_query(filters: SuggestionFilters):
             Suggestion.created_at,
             Suggestion.organization_id,
             Organization.name.label("organization_name"),
-            support_count,
+            func.coalesce(supports.c.supports, 0).label("support_count"),
             func.coalesce(comments.c.comments, 0).label("comment_count"),
         )
         .join(Organization, Organization.id == Suggestion.organization_id)
         .outerjoin(supports, supports.c.suggestion_id == Suggestion.id)
         .outerjoin(comments, comments.c.suggestion_id == Suggestion.id)
-    )
-    if filters.status:
-        query = query.where(Suggestion.status == filters.status)
-    if filters.service_area:
-        query = query.where(Suggestion.service_area == filters.service_area)
-    if filters.sdg:
-        query = query.where(Suggestion.sdg == filters.sdg)
-    if filters.organization_id:
-        query = query.where(Suggestion.organization_id == filters.organization_id)
-    if filters.sort == "supported":
-        return query.order_by(support_count.desc(), Suggestion.created_at.desc(), Suggestion.id.desc())
-    return query.order_by(Suggestion.created_at.desc(), Suggestion.id.desc())
+        .where(Suggestion.id.in_(ids))
+    ).all()
+    position = {suggestion_id: index for index, suggestion_id in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row.id])
 
 
 def counts_by_area_and_status() -> dict[str, dict[str, int]]:
@@ -308,8 +339,12 @@ def proposing_organizations() -> list[tuple[int, str]]:
 
 
 def load_suggestion(suggestion_id: int) -> Suggestion | None:
-    """A suggestion by id (its page keeps what it shows of the related records as fragments)."""
-    return db.session.get(Suggestion, suggestion_id)
+    """A suggestion by id with its organization and proposer (what its page shows of them), in one query."""
+    return db.session.scalar(
+        select(Suggestion)
+        .where(Suggestion.id == suggestion_id)
+        .options(joinedload(Suggestion.organization), joinedload(Suggestion.proposer))
+    )
 
 
 def supporting_organizations(suggestion: Suggestion) -> list[str]:

@@ -8,36 +8,30 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
-from coordination.directory.freshness import AREA as DIRECTORY_AREA
 from coordination.errors import ValidationFailed
 from coordination.extensions import db
 from coordination.forms import ConfirmForm, run_rule
-from coordination.fragments import current_token, fragments
 from coordination.i18n import current_language
-from coordination.pagination import paginate_rows
-from coordination.policy import can, require
-from coordination.suggestions import bp, freshness, rules
+from coordination.inputs import page_number
+from coordination.policy import require
+from coordination.suggestions import bp, rules
 from coordination.suggestions.forms import (
-    STATUS_LABELS,
     CommentForm,
     HideCommentForm,
     SuggestionFilterForm,
     SuggestionForm,
     TriageForm,
 )
-from coordination.suggestions.models import Suggestion, SuggestionComment
+from coordination.suggestions.models import Suggestion, SuggestionComment, SuggestionStatus
 from coordination.taxonomy import SDGS, SERVICE_AREAS
 
 PER_PAGE = 20
-
-bp.record_once(lambda _state: freshness.watch_suggestion_changes())
 
 
 @functools.cache
 def _labels(language: str) -> dict:
     with force_locale(language):
         return {
-            "status_labels": {key: str(label) for key, label in STATUS_LABELS.items()},
             "service_area_labels": {key: str(label) for key, label in SERVICE_AREAS.items()},
             "sdg_labels": {key: str(label) for key, label in SDGS.items()},
         }
@@ -46,7 +40,7 @@ def _labels(language: str) -> dict:
 @bp.context_processor
 def labels():
     # Translated once per language rather than on every row of every page.
-    return _labels(current_language())
+    return {**_labels(current_language()), "suggestion_status": SuggestionStatus}
 
 
 def _suggestion(suggestion_id: int) -> Suggestion:
@@ -61,14 +55,6 @@ def _suggestion(suggestion_id: int) -> Suggestion:
 @login_required
 def index():
     require(current_user, "suggestion.view")
-    # The list is the same for every viewer: it depends on the query, the language, the
-    # suggestions (the area's token) and the organizations' names (the directory's token).
-    key = ("list", current_language(), request.query_string, current_token(DIRECTORY_AREA))
-    listing = fragments.get_or_render(freshness.AREA, key, _render_list)
-    return render_template("suggestions/index.html", listing=listing)
-
-
-def _render_list() -> str:
     form = SuggestionFilterForm(request.args)
     form.organization.choices = [*form.organization.choices, *rules.proposing_organizations()]
     form.validate()
@@ -81,14 +67,19 @@ def _render_list() -> str:
         organization_id=None if form.organization.errors else form.organization.data,
         sort="supported" if form.sort.data == "supported" else "newest",
     )
-    page = paginate_rows(rules.suggestions_query(filters), per_page=PER_PAGE)
+    # The page of ids, then its rows; the total is counted apart, without the sort's subqueries.
+    page = db.paginate(
+        rules.suggestion_ids(filters), page=page_number(), per_page=PER_PAGE, error_out=False, count=False
+    )
+    page.total = rules.count_suggestions(filters)
+    page.items = rules.list_rows(list(page.items))
     counts = rules.counts_by_area_and_status()
     return render_template(
-        "suggestions/_list.html",
+        "suggestions/index.html",
         form=form,
         page=page,
         counts=counts,
-        statuses=list(STATUS_LABELS),
+        statuses=list(SuggestionStatus),
         chart=_chart(counts),
         filtered=any((filters.status, filters.service_area, filters.sdg, filters.organization_id)),
     )
@@ -101,10 +92,10 @@ def _chart(counts: dict[str, dict[str, int]]) -> dict:
         "labels": [labels["service_area_labels"].get(area, area) for area in counts],
         "datasets": [
             {
-                "label": labels["status_labels"][status],
+                "label": str(status.label),
                 "data": [counts[area].get(status, 0) for area in counts],
             }
-            for status in STATUS_LABELS
+            for status in SuggestionStatus
         ],
     }
 
@@ -130,33 +121,11 @@ def detail(suggestion_id: int):
 
 
 def _render_detail(suggestion: Suggestion, comment_form: CommentForm, status: int = 200):
-    # Kept: what is the same for every viewer (the discussion: for every organizer, or every
-    # other member). Names come from the directory, so its token is in the keys. Live: the
-    # buttons and the support section, which depend on who is looking.
-    language, directory = current_language(), current_token(DIRECTORY_AREA)
-
-    def kept(name: str, render, *key):
-        return fragments.get_or_render(
-            freshness.AREA, (name, suggestion.id, language, directory, *key), render
-        )
-
-    moderator = can(current_user, "suggestion.view_hidden_comments")
     return render_template(
         "suggestions/detail.html",
         suggestion=suggestion,
-        head=kept("head", lambda: render_template("suggestions/_head.html", suggestion=suggestion)),
-        body=kept("body", lambda: render_template("suggestions/_body.html", suggestion=suggestion)),
-        supporters=kept(
-            "supporters",
-            lambda: render_template(
-                "suggestions/_supporters.html", names=rules.supporting_organizations(suggestion)
-            ),
-        ),
-        comments=kept(
-            "comments",
-            lambda: render_template("suggestions/_comments.html", comments=rules.comments_of(suggestion)),
-            moderator,
-        ),
+        supporters=rules.supporting_organizations(suggestion),
+        comments=rules.comments_of(suggestion),
         own_support=rules.support_of(suggestion, current_user.organization_id),
         comment_form=comment_form,
         confirm_form=ConfirmForm(),

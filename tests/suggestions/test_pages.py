@@ -1,5 +1,5 @@
 """The suggestions pages through the test client: proposing, supporting, discussing, triage with
-its mail, the list's filters, chart and query count, and the kept list that every change renews."""
+its mail, the list's filters, chart and query count, and pages that show every change at once."""
 
 import threading
 from email.header import decode_header, make_header
@@ -8,7 +8,6 @@ from sqlalchemy import func, insert, select
 
 from coordination.auth.models import Role
 from coordination.extensions import db
-from coordination.fragments import bump_token
 from coordination.suggestions import rules
 from coordination.suggestions.models import Suggestion, SuggestionComment, SuggestionSupport
 from tests.conftest import body_text, login
@@ -263,7 +262,6 @@ def test_the_lists_query_count_does_not_grow_with_the_suggestions(client, member
     login(client, member)
 
     def queries_for_a_fresh_list() -> int:
-        # A new query string: the fragment is rendered, not taken from the cache.
         with count_queries() as statements:
             assert client.get(f"/suggestions?sort=supported&n={len(counts)}").status_code == 200
         return len(statements)
@@ -315,7 +313,7 @@ def test_every_change_shows_on_the_next_list(app, client, organizer, member, oth
     assert "Planned</span>" in _text(client.get("/suggestions"))
 
 
-def test_the_list_is_kept_per_language(client, member):
+def test_the_list_follows_the_language(client, member):
     propose(member)
     login(client, member)
     assert "Protection" in _text(client.get("/suggestions"))
@@ -358,7 +356,6 @@ def _bulk_suggestions(member, count: int) -> None:
     db.session.execute(
         insert(SuggestionComment), [{"suggestion_id": i, "author_id": author.id, "body": "Yes"} for i in ids]
     )
-    bump_token(db.session.connection(), "suggestions")  # bulk inserts bypass the flush hook
     db.session.commit()
 
 
@@ -406,3 +403,26 @@ def test_every_change_shows_on_the_next_suggestion_page(app, client, organizer, 
     moderator.post(f"{path}/triage", data={"status": "planned", "reply": "Sessions from **March**."})
     page = _text(client.get(path))
     assert "Sessions from <strong>March</strong>." in page and "Planned</span>" in page
+
+
+def test_a_suggestion_pages_query_count_does_not_grow_with_its_discussion(
+    client, member, other_focal_point, count_queries
+):
+    suggestion_id = propose(member).id
+    login(client, other_focal_point)
+
+    def queries() -> int:
+        with count_queries() as statements:
+            assert client.get(f"/suggestions/{suggestion_id}").status_code == 200
+        return len(statements)
+
+    few = queries()
+    for number in range(8):
+        organization = make_organization()
+        colleague = make_user(organization=organization)
+        db.session.add(SuggestionSupport(suggestion_id=suggestion_id, organization_id=organization.id))
+        db.session.add(
+            SuggestionComment(suggestion_id=suggestion_id, author_id=colleague.id, body=f"Yes {number}")
+        )
+    db.session.commit()
+    assert queries() == few

@@ -192,13 +192,17 @@ def test_the_list_counts_supports_and_visible_comments_and_sorts_by_support(
     rules.hide_comment(organizer, hidden, "Off topic")
     db.session.commit()
 
-    rows = db.session.execute(rules.suggestions_query(rules.SuggestionFilters(sort="supported"))).all()
+    rows = _listed(rules.SuggestionFilters(sort="supported"))
     assert [(row.title, row.support_count, row.comment_count) for row in rows] == [
         ("Popular", 2, 1),
         ("Quiet", 1, 0),
     ]
-    newest = db.session.execute(rules.suggestions_query(rules.SuggestionFilters())).all()
+    newest = _listed(rules.SuggestionFilters())
     assert [row.title for row in newest] == ["Popular", "Quiet"]
+
+
+def _listed(filters: rules.SuggestionFilters) -> list:
+    return rules.list_rows(list(db.session.scalars(rules.suggestion_ids(filters))))
 
 
 def test_the_list_filters_by_status_area_sdg_and_organization(member, other_focal_point, organizer):
@@ -208,8 +212,7 @@ def test_the_list_filters_by_status_area_sdg_and_organization(member, other_foca
     db.session.commit()
 
     def titles(**filters):
-        query = rules.suggestions_query(rules.SuggestionFilters(**filters))
-        return [row.title for row in db.session.execute(query)]
+        return [row.title for row in _listed(rules.SuggestionFilters(**filters))]
 
     assert titles(status="under_review") == ["Health"]
     assert titles(service_area="protection") == ["Protection"]
