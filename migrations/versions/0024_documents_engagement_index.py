@@ -1,7 +1,7 @@
 """an index for the dashboard's documents-shared count
 
 Revision ID: 0024_documents_engagement_index
-Revises: 0020_check_in_helpers
+Revises: 0022_suggestion_counts_index
 Create Date: 2026-12-04 20:20:00
 
 The dashboard counts each organization's published documents outside the trash: with deletion,
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0024_documents_engagement_index"
-down_revision = "0020_check_in_helpers"
+down_revision = "0022_suggestion_counts_index"
 branch_labels = None
 depends_on = None
 

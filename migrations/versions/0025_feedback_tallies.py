@@ -1,7 +1,7 @@
 """feedback tallies: the results' counts kept as responses enter them
 
 Revision ID: 0025_feedback_tallies
-Revises: 0020_check_in_helpers
+Revises: 0024_documents_engagement_index
 Create Date: 2026-12-04 19:45:00
 
 The results page counted every answer of a form on every view (two grouped scans of the answers,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0025_feedback_tallies'
-down_revision = '0020_check_in_helpers'
+down_revision = '0024_documents_engagement_index'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """documents: a partial index (created_at, id) of live documents, the order of the library's lists
 
 Revision ID: 0026_live_documents_index
-Revises: 0020_check_in_helpers
+Revises: 0025_feedback_tallies
 Create Date: 2026-12-04 20:00:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0026_live_documents_index"
-down_revision = "0020_check_in_helpers"
+down_revision = "0025_feedback_tallies"
 branch_labels = None
 depends_on = None
 
