@@ -171,6 +171,10 @@ def submit_response(actor, form: FeedbackForm, raw: dict[str, list[str]]) -> Fee
     checked = check_answers(form, raw)
     if checked.errors:
         raise AnswersInvalid(checked)
+    # The form's row is locked before anything refers to it: the inserts below take a key-share
+    # lock on it (their foreign key), and two answers that each held one while asking for the
+    # release's or the tallies' update lock would wait for each other (a deadlock on PostgreSQL).
+    db.session.execute(select(FeedbackForm.id).where(FeedbackForm.id == form.id).with_for_update())
     today = utcnow().date()
     respondent = FeedbackRespondent(
         form_id=form.id,
