@@ -29,9 +29,6 @@ class Target:
     # real traffic. When set, `user` is not used.
     viewers: tuple[str, ...] = ()
     expect_text: str | None = None
-    # No longer a target (every page: requests/s at least 0.25x the reference's); read by nothing.
-    # Kept until scenarios/feedback.py and scenarios/library.py stop passing it.
-    max_p50_ratio: float | None = None
     # The bound of its CPU per request with every cache off, as a multiple of the reference's
     # (bench/cold.py); the house issue's default is 4.
     max_cold_ratio: float = 4.0

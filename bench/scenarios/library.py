@@ -156,7 +156,6 @@ def build(context: Context) -> list[Target]:
             f"/library?q={RARE_WORD}",
             user=MEMBER_EMAIL,
             expect_text="<mark>",
-            max_p50_ratio=20,
             max_cold_ratio=8,
         ),
         Target(
@@ -164,7 +163,6 @@ def build(context: Context) -> list[Target]:
             f"/library?q={COMMON_WORD}",
             user=MEMBER_EMAIL,
             expect_text="<mark>",
-            max_p50_ratio=20,
             max_cold_ratio=12,
         ),
     ]
